@@ -1,0 +1,307 @@
+"""The `journeybot` command line. Bad input exits with code 2 and a one-line reason on stderr."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy.exc import OperationalError
+from tqdm import tqdm
+
+from bot.runtime import Runtime
+from bot.settings import Settings, SettingsError
+from bot.terminal import render_recommendation
+from content_library.db import DatabaseURLError, session_scope
+from content_library.files import (
+    FORMATS,
+    SAMPLE_LIBRARY,
+    ImportFailed,
+    export_records,
+    import_records,
+    read_file,
+)
+from content_library.repository import library_stats, list_assets
+from content_library.vocabulary import STAGES, UnknownName, parse_content_type, parse_stage
+from recommender.embedder import EmbedderError
+from recommender.service import EmptyQuery, Filters
+
+PROGRESS_THRESHOLD = 200
+
+
+class Failure(click.ClickException):
+    """A user error: printed as one line on stderr, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"journeybot: error: {self.format_message()}", err=True)
+
+
+def runtime(ctx: click.Context) -> Runtime:
+    return ctx.ensure_object(dict)["runtime"]
+
+
+def _stage_option(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return parse_stage(value)
+    except UnknownName as exc:
+        raise Failure(f"--stage: {exc}") from exc
+
+
+def _type_option(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return parse_content_type(value)
+    except UnknownName as exc:
+        raise Failure(f"--type: {exc}") from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log what journeybot does (index rebuilds, migrations).")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
+    """journeybot: classify a prospect's journey stage and recommend stage-fit content.
+
+    Settings come from the environment: DATABASE_URL (default: SQLite in JOURNEYBOT_DATA_DIR,
+    itself ./.journeybot by default), JOURNEYBOT_EMBEDDER (e5, minilm, use or st:<model path>),
+    JOURNEYBOT_FRAMEWORK (stage names to show: canonical, loyalty, aisas, apa, b2b3, purchase5).
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        raise Failure(str(exc)) from exc
+    ctx.ensure_object(dict)["runtime"] = Runtime(settings)
+
+
+# -- answering ---------------------------------------------------------------------------------------
+@cli.command()
+@click.argument("text", required=False)
+@click.option("--k", "k", default=5, show_default=True, type=click.IntRange(1, 50), help="How many assets.")
+@click.option("--stage", help="Use this stage instead of the classifier's (any framework's name).")
+@click.option("--type", "content_type", help="Only this content type (e.g. 'case study', pricing).")
+@click.option("--lang", help="Only assets in this language (en, zh, ru, …).")
+@click.option("--tag", "tags", multiple=True, help="Only assets with this tag (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--jsonl", is_flag=True, help='Batch: read {"id", "text"} lines on stdin, write one JSON line each.')
+@click.pass_context
+def recommend(ctx, text, k, stage, content_type, lang, tags, as_json, jsonl) -> None:
+    """Recommend assets for a prospect described in TEXT."""
+    filters = Filters(_stage_option(stage), _type_option(content_type), lang, tuple(tags))
+    if jsonl:
+        if text:
+            raise Failure("give either TEXT or --jsonl (lines on stdin), not both")
+        _recommend_jsonl(ctx, k, filters)
+        return
+    if not text or not text.strip():
+        raise Failure('describe the prospect, e.g. journeybot recommend "CFO asked for pricing and an ROI model"')
+    rec = _answer(ctx, text, k, filters)
+    runtime(ctx).recommender.log_ask(rec, "cli")
+    if as_json:
+        click.echo(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_recommendation(rec, runtime(ctx).settings.framework))
+
+
+def _answer(ctx, text, k, filters, offset=0):
+    try:
+        rec = runtime(ctx).recommender.recommend(text, k=k, filters=filters, offset=offset)
+    except EmptyQuery as exc:
+        raise Failure(str(exc)) from exc
+    except EmbedderError as exc:
+        raise Failure(str(exc)) from exc
+    if rec.truncated:
+        click.echo(f"journeybot: warning: the text is over {len(rec.text):,} characters; only the start was used",
+                   err=True)
+    return rec
+
+
+def _recommend_jsonl(ctx, k: int, filters: Filters) -> None:
+    recommender = runtime(ctx).recommender  # loads the model once for the whole batch
+    failed = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        item_id = None
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise ValueError('each line must be an object like {"id": 1, "text": "…"}')
+            item_id = record.get("id")
+            text = record.get("text")
+            if not isinstance(text, str):
+                raise ValueError('"text" must be a string')
+            rec = recommender.recommend(text, k=k, filters=filters)
+        except (ValueError, EmptyQuery) as exc:  # json.JSONDecodeError is a ValueError
+            failed += 1
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+            click.echo(f"journeybot: error: line {number}: {reason}", err=True)
+            click.echo(json.dumps({"id": item_id, "error": reason}, ensure_ascii=False))
+            continue
+        recommender.log_ask(rec, "cli")
+        out = {"id": item_id, "stage": rec.stage.stage, "confidence": round(rec.stage.confidence, 4),
+               "unsure": rec.stage.unsure, "items": [i.to_dict() for i in rec.items]}
+        click.echo(json.dumps(out, ensure_ascii=False))
+    if failed:
+        raise Failure(f"{failed} input line(s) could not be answered; see the error lines above")
+
+
+@cli.command()
+@click.pass_context
+def chat(ctx) -> None:
+    """A local console: describe a prospect, get the answer the Slack bot gives."""
+    from bot.console import run_console
+
+    run_console(runtime(ctx), sys.stdin, click.echo)
+
+
+@cli.command()
+@click.pass_context
+def start(ctx) -> None:
+    """The main job: the Slack bot when Slack tokens are set, the local console otherwise."""
+    settings = runtime(ctx).settings
+    if settings.slack_bot_token:
+        click.echo("Slack tokens are set, but this build has no Slack adapter yet; starting the local console.",
+                   err=True)
+    ctx.invoke(chat)
+
+
+# -- index -------------------------------------------------------------------------------------------
+@cli.group()
+def index() -> None:
+    """The vector index (a cache of the database, rebuilt when needed)."""
+
+
+@index.command("rebuild")
+@click.pass_context
+def index_rebuild(ctx) -> None:
+    """Re-embed every active asset and rewrite the index."""
+    rec = runtime(ctx).recommender
+    count = rec.rebuild_index()
+    click.echo(f"Index rebuilt: {count} active assets embedded with {rec.embedder.model_id}.")
+
+
+# -- library -----------------------------------------------------------------------------------------
+@cli.group()
+def library() -> None:
+    """Manage the content library: seed, import, export, list, stats."""
+
+
+def _import(ctx, path: Path, fmt: str | None, actor: str) -> None:
+    try:
+        records = read_file(path, fmt)
+    except ImportFailed as exc:
+        raise Failure(str(exc)) from exc
+    engine = runtime(ctx).engine
+    show = len(records) >= PROGRESS_THRESHOLD
+    with tqdm(total=len(records), disable=not show, unit="asset", desc="importing", file=sys.stderr) as bar:
+        result = import_records(engine, records, actor, progress=bar.update)
+    click.echo(f"Imported {path.name}: {result.summary()}.")
+
+
+@library.command("seed")
+@click.pass_context
+def library_seed(ctx) -> None:
+    """Load the shipped sample library (safe to run again: it upserts by URL)."""
+    _import(ctx, SAMPLE_LIBRARY, "yaml", "seed")
+
+
+@library.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Override the format taken from the file name.")
+@click.option("--actor", default="cli", show_default=True, help="Name recorded in the audit log.")
+@click.pass_context
+def library_import(ctx, file: Path, fmt: str | None, actor: str) -> None:
+    """Import assets from FILE (.csv, .jsonl, .json, .yaml); all rows or none, upsert by URL."""
+    if not file.is_file():
+        raise Failure(f"no such file: {file}")
+    _import(ctx, file, fmt, actor)
+
+
+@library.command("export")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="yaml", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
+@click.option("--include-archived", is_flag=True)
+@click.pass_context
+def library_export(ctx, fmt: str, output: Path | None, include_archived: bool) -> None:
+    """Export the library in a format `library import` reads back."""
+    with session_scope(runtime(ctx).engine) as session:
+        text = export_records(list_assets(session, include_archived=include_archived), fmt)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}.", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@library.command("list")
+@click.option("--stage")
+@click.option("--type", "content_type")
+@click.option("--lang")
+@click.option("--tag")
+@click.option("--include-archived", is_flag=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def library_list(ctx, stage, content_type, lang, tag, include_archived, as_json) -> None:
+    """List assets, optionally by stage, type, language or tag."""
+    stage, content_type = _stage_option(stage), _type_option(content_type)
+    with session_scope(runtime(ctx).engine) as session:
+        assets = list_assets(session, stage=stage, content_type=content_type, language=lang, tag=tag,
+                             include_archived=include_archived)
+    if as_json:
+        click.echo(json.dumps([a.public_dict() for a in assets], ensure_ascii=False, indent=2))
+        return
+    if not assets:
+        click.echo("No assets match. `journeybot library seed` loads the sample library.")
+        return
+    for a in assets:
+        flag = " (archived)" if a.archived else ""
+        click.echo(f"{a.id:>5}  {a.content_type:<18} {','.join(a.stages):<24} {a.language:<5} {a.title}{flag}")
+
+
+@library.command("stats")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def library_stats_cmd(ctx, as_json: bool) -> None:
+    """Counts per stage, content type and language."""
+    with session_scope(runtime(ctx).engine) as session:
+        stats = library_stats(session)
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{stats['assets']} active assets ({stats['archived']} archived), {stats['queries']} asks logged")
+    for stage in STAGES:
+        click.echo(f"  {stage:<14} {stats['per_stage'][stage]:>5}")
+    click.echo("  languages: " + ", ".join(f"{k} {v}" for k, v in stats["per_language"].items()))
+    click.echo("  types: " + ", ".join(f"{k} {v}" for k, v in stats["per_type"].items()))
+
+
+@cli.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx) -> None:
+    """Apply schema migrations (also done automatically on every start)."""
+    runtime(ctx).engine  # noqa: B018  (building the engine migrates)
+    click.echo("Database schema is up to date.")
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except DatabaseURLError as exc:
+        click.echo(f"journeybot: error: {exc}", err=True)
+        sys.exit(2)
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        click.echo(f"journeybot: error: the database cannot be reached ({reason}); check DATABASE_URL", err=True)
+        sys.exit(1)

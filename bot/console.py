@@ -1,0 +1,77 @@
+"""The local console (`journeybot chat`): the bot's answers in a terminal, for teams without Slack."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from bot.runtime import Runtime
+from bot.terminal import render_recommendation
+from content_library.vocabulary import UnknownName, parse_stage
+from recommender.service import EmptyQuery, Filters
+
+HELP = """Describe a prospect in plain words (English, 中文 or русский), e.g.
+  VP Ops at a 200-person carrier, comparing us with two vendors, asked for case studies
+Commands:
+  :more          next results for the last description
+  :stage NAME    re-rank the last answer for another stage (any framework's name)
+  :help          this help
+  :quit          leave (Ctrl-D works too)"""
+
+PAGE = 5
+
+
+def run_console(rt: Runtime, stdin: TextIO, echo: Callable[..., None]) -> None:
+    """Read descriptions and commands from stdin until EOF or :quit; echo is click.echo-compatible."""
+    interactive = stdin.isatty()
+    echo("journeybot console — loading the model and the library…")
+    recommender = rt.recommender
+    echo(f"{len(recommender.assets)} assets in the library. Type :help for help, :quit to leave.\n")
+    last_text: str | None = None
+    filters = Filters()
+    offset = 0
+    while True:
+        if interactive:
+            echo("prospect> ", nl=False)
+        line = stdin.readline()
+        if not line:
+            break
+        line = line.strip()
+        if not line:
+            continue
+        if line in (":quit", ":q", ":exit"):
+            break
+        if line == ":help":
+            echo(HELP)
+            continue
+        if line.startswith(":") and not line.startswith((":more", ":stage")):
+            echo(f"Unknown command {line.split()[0]!r}. Type :help for the commands.")
+            continue
+        if line.startswith((":more", ":stage")) and last_text is None:
+            echo("Describe a prospect first; then :more and :stage work on that description.")
+            continue
+        if line == ":more":
+            offset += PAGE
+        elif line.startswith(":stage"):
+            name = line[len(":stage"):].strip()
+            try:
+                filters = Filters(stage=parse_stage(name))
+            except UnknownName as exc:
+                echo(f"Sorry, {exc}")
+                continue
+            offset = 0
+        else:
+            last_text, filters, offset = line, Filters(), 0
+        recommender.refresh_if_stale()
+        try:
+            rec = recommender.recommend(last_text, k=PAGE, filters=filters, offset=offset)
+        except EmptyQuery as exc:
+            echo(f"Sorry, {exc}")
+            continue
+        recommender.log_ask(rec, "console")
+        if not rec.items and offset:
+            echo("No more results for this description.")
+            continue
+        echo(render_recommendation(rec, rt.settings.framework, offset=offset) + "\n")
+    echo("Bye.")
+

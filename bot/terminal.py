@@ -1,0 +1,38 @@
+"""Plain-text rendering of answers for the CLI and the local console."""
+
+from __future__ import annotations
+
+import textwrap
+
+from content_library.vocabulary import CONTENT_TYPE_BY_KEY
+from recommender.service import Recommendation
+from recommender.stages import display
+
+
+def render_recommendation(rec: Recommendation, framework: str = "canonical", offset: int = 0) -> str:
+    s = rec.stage
+    lines = []
+    if rec.truncated:
+        lines.append(f"(Your description was longer than {len(rec.text):,} characters; only the start was used.)")
+    if s.overridden:
+        lines.append(f"Stage: {display(s.stage, framework)} (as you chose)")
+    else:
+        lines.append(f"Stage: {display(s.stage, framework)} — confidence {s.confidence:.0%}")
+        if s.unsure:
+            lines.append(
+                f"  Not sure: it could also be {display(s.runner_up(), framework)}. "
+                f"Showing {display(s.stage, framework)} content; pick a stage to re-rank."
+            )
+        if s.evidence:
+            lines.append("  Evidence: " + "; ".join(f"“{e.phrase}” → {e.stage}" for e in s.evidence[:6]))
+    if not rec.items:
+        lines.append("No matching assets in the library. Try fewer filters, or ask a marketer to add content.")
+        return "\n".join(lines)
+    lines.append("")
+    for n, item in enumerate(rec.items, start=offset + 1):
+        a = item.asset
+        type_label = CONTENT_TYPE_BY_KEY[a.content_type].label if a.content_type in CONTENT_TYPE_BY_KEY else a.content_type
+        lines.append(f"{n}. {a.title}  [{type_label} · {a.language}]")
+        lines.append(f"   {a.url}")
+        lines.append(textwrap.fill(f"why: {item.why}", width=100, initial_indent="   ", subsequent_indent="   "))
+    return "\n".join(lines)

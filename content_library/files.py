@@ -1,0 +1,181 @@
+"""Import and export of the library as CSV, JSON Lines, JSON or YAML files.
+
+Import is all-or-nothing: every row is validated before anything is written, and the write is
+one transaction, so a bad row or a killed process leaves the library as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.engine import Engine
+
+from content_library.db import session_scope
+from content_library.models import Asset
+from content_library.repository import UpsertResult, upsert_assets
+from content_library.validation import FIELDS, AssetInput, ValidationError, validate_asset
+
+FORMATS = ("csv", "jsonl", "json", "yaml")
+SAMPLE_LIBRARY = Path(__file__).resolve().parent / "sample" / "library.yaml"
+MAX_REPORTED_ERRORS = 20
+csv.field_size_limit(1_000_000)
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.field}: {self.message}"
+
+
+class ImportFailed(ValueError):
+    """Nothing was written; `errors` says which rows are wrong and why."""
+
+    def __init__(self, message: str, errors: list[RowError] | None = None):
+        self.errors = errors or []
+        lines = [message] + [f"  {e}" for e in self.errors[:MAX_REPORTED_ERRORS]]
+        if len(self.errors) > MAX_REPORTED_ERRORS:
+            lines.append(f"  … and {len(self.errors) - MAX_REPORTED_ERRORS} more")
+        super().__init__("\n".join(lines))
+
+
+def format_for(path: Path, explicit: str | None = None) -> str:
+    fmt = (explicit or path.suffix.lstrip(".")).lower()
+    fmt = {"yml": "yaml", "ndjson": "jsonl"}.get(fmt, fmt)
+    if fmt not in FORMATS:
+        raise ImportFailed(f"cannot tell the format of {path.name!r}: use a .csv, .jsonl, .json or .yaml file")
+    return fmt
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(
+            f"{name} is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8 and import it again"
+        ) from exc
+
+
+def parse_rows(text: str, fmt: str) -> list[tuple[int, Any]]:
+    """Return (row number, record) pairs. Rows are numbered as a person finds them in the file:
+    CSV and JSONL by line, JSON and YAML by position in the list (from 1)."""
+    if fmt == "csv":
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        if not reader.fieldnames:
+            raise ImportFailed("the CSV file is empty: its first line must name the columns " + ", ".join(FIELDS))
+        header = [h.strip() for h in reader.fieldnames if h is not None]
+        reader.fieldnames = header
+        rows = []
+        for record in reader:
+            if None in record:
+                raise ImportFailed(f"row {reader.line_num}: has more cells than the header has columns")
+            cleaned = {k: v for k, v in record.items() if v not in (None, "")}
+            if cleaned:
+                rows.append((reader.line_num, cleaned))
+        return rows
+    if fmt == "jsonl":
+        rows = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                rows.append((number, json.loads(line)))
+            except json.JSONDecodeError as exc:
+                raise ImportFailed(f"row {number}: is not valid JSON ({exc.msg})") from exc
+        return rows
+    try:
+        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise ImportFailed(f"the file is not valid {fmt.upper()}: {str(exc).splitlines()[0]}") from exc
+    if isinstance(data, dict) and isinstance(data.get("assets"), list):
+        data = data["assets"]
+    if data is None:
+        data = []
+    if not isinstance(data, list):
+        raise ImportFailed(f"the {fmt.upper()} file must hold a list of assets (or an object with an 'assets' list)")
+    return list(enumerate(data, start=1))
+
+
+def validate_rows(rows: Iterable[tuple[int, Any]]) -> list[AssetInput]:
+    records: list[AssetInput] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for number, raw in rows:
+        try:
+            record = validate_asset(raw)
+        except ValidationError as exc:
+            errors.append(RowError(number, exc.field, exc.message))
+            continue
+        if record.url in seen:
+            errors.append(RowError(number, "url", f"repeats the URL of row {seen[record.url]}"))
+            continue
+        seen[record.url] = number
+        records.append(record)
+    if errors:
+        plural = "s" if len(errors) > 1 else ""
+        raise ImportFailed(f"{len(errors)} invalid row{plural}; nothing was imported. Fix and import again:", errors)
+    return records
+
+
+def read_file(path: Path, fmt: str | None = None) -> list[AssetInput]:
+    fmt = format_for(path, fmt)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return validate_rows(parse_rows(_decode(data, path.name), fmt))
+
+
+def import_records(
+    engine: Engine,
+    records: list[AssetInput],
+    actor: str,
+    progress: Callable[[int], None] | None = None,
+    batch: int = 500,
+) -> UpsertResult:
+    """Write validated records in one transaction (chunks only drive the progress callback)."""
+    total = UpsertResult()
+    with session_scope(engine) as session:
+        for start in range(0, len(records), batch):
+            chunk = records[start:start + batch]
+            result = upsert_assets(session, chunk, actor)
+            total.created += result.created
+            total.updated += result.updated
+            total.unchanged += result.unchanged
+            if progress:
+                progress(len(chunk))
+    return total
+
+
+def export_records(assets: list[Asset], fmt: str) -> str:
+    rows = [
+        {
+            "title": a.title, "url": a.url, "description": a.description, "content_type": a.content_type,
+            "stages": list(a.stages), "tags": list(a.tags), "language": a.language, "owner": a.owner,
+        }
+        for a in assets
+    ]
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    if fmt == "yaml":
+        return yaml.safe_dump(rows, allow_unicode=True, sort_keys=False)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(FIELDS), lineterminator="\n")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({**r, "stages": ";".join(r["stages"]), "tags": ";".join(r["tags"]), "owner": r["owner"] or ""})
+        return out.getvalue()
+    raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -1,0 +1,130 @@
+"""Reads and writes on the library. Every write is audited and bumps the library version."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from content_library.models import Asset, AuditLog, Feedback, LibraryState, QueryLog, utcnow
+from content_library.validation import AssetInput
+from content_library.vocabulary import STAGES
+
+
+@dataclass
+class UpsertResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def summary(self) -> str:
+        return f"{self.created} added, {self.updated} updated, {self.unchanged} unchanged"
+
+
+def bump_version(session: Session) -> int:
+    state = session.exec(select(LibraryState).where(LibraryState.name == "library")).first()
+    if state is None:
+        state = LibraryState(name="library", version=0)
+    state.version += 1
+    state.updated_at = utcnow()
+    session.add(state)
+    return state.version
+
+
+def library_version(session: Session) -> int:
+    state = session.exec(select(LibraryState).where(LibraryState.name == "library")).first()
+    return state.version if state else 0
+
+
+def _audit(session: Session, asset: Asset, action: str, actor: str, before: dict[str, Any] | None) -> None:
+    session.add(AuditLog(asset_id=asset.id, action=action, actor=actor, before=before, after=asset.public_dict()))
+
+
+def upsert_assets(session: Session, records: list[AssetInput], actor: str) -> UpsertResult:
+    """Insert new URLs, update changed ones, leave identical ones alone. Caller owns the transaction."""
+    result = UpsertResult()
+    urls = [r.url for r in records]
+    existing = {a.url: a for a in session.exec(select(Asset).where(Asset.url.in_(urls)))} if urls else {}
+    for record in records:
+        asset = existing.get(record.url)
+        if asset is None:
+            asset = Asset(**record.__dict__)
+            session.add(asset)
+            session.flush()
+            _audit(session, asset, "create", actor, None)
+            existing[record.url] = asset
+            result.created += 1
+            continue
+        before = asset.public_dict()
+        changed = False
+        for name, value in record.__dict__.items():
+            if name == "owner" and value is None:
+                continue
+            if getattr(asset, name) != value:
+                setattr(asset, name, value)
+                changed = True
+        if asset.archived:
+            # Re-importing an archived URL brings it back: the import says it is wanted.
+            asset.archived = False
+            changed = True
+        if changed:
+            asset.updated_at = utcnow()
+            session.add(asset)
+            session.flush()
+            _audit(session, asset, "update", actor, before)
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    if result.created or result.updated:
+        bump_version(session)
+    return result
+
+
+def list_assets(
+    session: Session,
+    *,
+    stage: str | None = None,
+    content_type: str | None = None,
+    language: str | None = None,
+    tag: str | None = None,
+    include_archived: bool = False,
+) -> list[Asset]:
+    query = select(Asset).order_by(Asset.id)
+    if not include_archived:
+        query = query.where(Asset.archived == False)  # noqa: E712
+    if content_type:
+        query = query.where(Asset.content_type == content_type)
+    assets = list(session.exec(query))
+    # JSON list membership is filtered here, the same way on SQLite and PostgreSQL.
+    if stage:
+        assets = [a for a in assets if stage in a.stages]
+    if language:
+        assets = [a for a in assets if a.language.split("-")[0] == language.split("-")[0]]
+    if tag:
+        assets = [a for a in assets if tag.lower() in a.tags]
+    return assets
+
+
+def library_stats(session: Session) -> dict[str, Any]:
+    assets = list_assets(session, include_archived=True)
+    active = [a for a in assets if not a.archived]
+    per_stage = {s: sum(1 for a in active if s in a.stages) for s in STAGES}
+    return {
+        "assets": len(active),
+        "archived": len(assets) - len(active),
+        "per_stage": per_stage,
+        "per_type": dict(sorted(Counter(a.content_type for a in active).items())),
+        "per_language": dict(sorted(Counter(a.language for a in active).items())),
+        "queries": session.exec(select(func.count()).select_from(QueryLog)).one(),
+        "feedback": session.exec(select(func.count()).select_from(Feedback)).one(),
+        "library_version": library_version(session),
+    }
+
+
+def log_query(session: Session, entry: QueryLog) -> QueryLog:
+    session.add(entry)
+    session.flush()
+    return entry

@@ -1,0 +1,148 @@
+"""Validation of asset records coming from files, the CLI or Slack: one clear message per problem."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from content_library.vocabulary import UnknownName, parse_content_type, parse_stages, stage_prior
+
+MAX_TITLE = 300
+MAX_URL = 2000
+MAX_DESCRIPTION = 5000
+MAX_TAG = 50
+MAX_TAGS = 30
+FIELDS = ("title", "url", "description", "content_type", "stages", "tags", "language", "owner")
+REQUIRED = ("title", "url", "content_type")
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass
+class AssetInput:
+    """A validated asset record, ready to be written."""
+
+    title: str
+    url: str
+    content_type: str
+    stages: list[str]
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    language: str = "en"
+    owner: str | None = None
+
+
+class ValidationError(ValueError):
+    """What is wrong with one record: the field and the reason, in words a user can act on."""
+
+    def __init__(self, field_name: str, message: str):
+        self.field, self.message = field_name, message
+        super().__init__(f"{field_name}: {message}")
+
+
+def detect_language(text: str) -> str:
+    """A best guess from the script: Chinese (simplified/traditional), Russian, else English."""
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    cyrillic = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
+    if han and han >= cyrillic:
+        return "zh"
+    if cyrillic:
+        return "ru"
+    return "en"
+
+
+def _text(record: dict[str, Any], name: str, limit: int, *, multiline: bool = False) -> str:
+    value = record.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        else:
+            raise ValidationError(name, f"must be text, got {type(value).__name__}")
+    value = unicodedata.normalize("NFC", value).strip()
+    if _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
+        raise ValidationError(name, "contains control characters or line breaks; remove them")
+    if len(value) > limit:
+        raise ValidationError(name, f"is {len(value)} characters long; the limit is {limit}")
+    return value
+
+
+def _list(record: dict[str, Any], name: str) -> list[str]:
+    value = record.get(name)
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        items = re.split(r"[;,，；]", value)
+    elif isinstance(value, (list, tuple)):
+        items = value
+    else:
+        raise ValidationError(name, f"must be a list or a ';'/','-separated text, got {type(value).__name__}")
+    out: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ValidationError(name, f"every entry must be text, got {type(item).__name__}")
+        item = unicodedata.normalize("NFC", item).strip()
+        if item:
+            out.append(item)
+    return out
+
+
+def validate_url(url: str) -> str:
+    if not url:
+        raise ValidationError("url", "is required")
+    if any(ch.isspace() for ch in url):
+        raise ValidationError("url", "must not contain spaces")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValidationError("url", f"{url[:80]!r} is not an http:// or https:// link")
+    return url
+
+
+def validate_asset(record: Any) -> AssetInput:
+    """Check one record and return it normalised, or raise ValidationError on its first problem."""
+    if not isinstance(record, dict):
+        raise ValidationError("record", f"must be an object with fields {', '.join(FIELDS)}, got {type(record).__name__}")
+    unknown = sorted(str(k) for k in record if k not in FIELDS and k != "id")
+    if unknown:
+        raise ValidationError(unknown[0], f"is not a known field (known: {', '.join(FIELDS)})")
+    for name in REQUIRED:
+        if record.get(name) in (None, ""):
+            raise ValidationError(name, "is required")
+    title = _text(record, "title", MAX_TITLE)
+    if not title:
+        raise ValidationError("title", "is required")
+    url = validate_url(_text(record, "url", MAX_URL))
+    description = _text(record, "description", MAX_DESCRIPTION, multiline=True)
+    try:
+        content_type = parse_content_type(_text(record, "content_type", 60))
+    except UnknownName as exc:
+        raise ValidationError("content_type", str(exc)) from exc
+    try:
+        stages = parse_stages(_list(record, "stages"))
+    except UnknownName as exc:
+        raise ValidationError("stages", str(exc)) from exc
+    tags = _list(record, "tags")
+    if len(tags) > MAX_TAGS:
+        raise ValidationError("tags", f"has {len(tags)} tags; the limit is {MAX_TAGS}")
+    for tag in tags:
+        if len(tag) > MAX_TAG or _CONTROL.search(tag):
+            raise ValidationError("tags", f"tag {tag[:20]!r}… is longer than {MAX_TAG} characters or has control characters")
+    language = _text(record, "language", 16).lower().replace("_", "-")
+    if language and not _LANGUAGE.match(language):
+        raise ValidationError("language", f"{language!r} is not a language code such as en, zh, zh-hant or ru")
+    owner = _text(record, "owner", 200) or None
+    return AssetInput(
+        title=title,
+        url=url,
+        content_type=content_type,
+        stages=stages or list(stage_prior(content_type)),
+        description=description,
+        tags=list(dict.fromkeys(t.lower() for t in tags)),
+        language=language or detect_language(f"{title} {description}"),
+        owner=owner,
+    )

@@ -1,0 +1,189 @@
+"""The closed vocabularies the library is tagged with: canonical journey stages and content types.
+
+Both come from the seed articles on the customer journey (HubSpot's five phases, the Russian
+funnel article's per-stage tactics, the Chinese B2B three-stage model). Each content type names
+the stage(s) it usually serves: that is the prior used when an asset carries no stage tags of its
+own. Aliases in English, Chinese and Russian let people type the names they already use.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+STAGES: tuple[str, ...] = ("awareness", "consideration", "decision", "retention", "advocacy")
+
+
+@dataclass(frozen=True)
+class ContentType:
+    key: str
+    label: str
+    stages: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+
+
+CONTENT_TYPES: tuple[ContentType, ...] = (
+    # Awareness: educational content that helps a prospect diagnose a problem.
+    ContentType("how_to_guide", "How-to guide", ("awareness",),
+                ("how-to", "how to", "guide", "tutorial", "how-to article", "指南", "教程", "操作指南", "руководство", "инструкция", "how-tos")),
+    ContentType("ebook", "Ebook", ("awareness",), ("e-book", "book", "电子书", "электронная книга", "электронные книги")),
+    ContentType("whitepaper", "Whitepaper", ("awareness", "consideration"),
+                ("white paper", "white-paper", "白皮书", "белая книга", "официальный документ")),
+    ContentType("blog_post", "Blog post", ("awareness",), ("blog", "article", "post", "博客", "博客文章", "文章", "блог", "статья")),
+    ContentType("infographic", "Infographic", ("awareness",), ("信息图", "信息图表", "инфографика")),
+    ContentType("video", "Explainer video", ("awareness",),
+                ("explainer", "explainer video", "视频", "解释性视频", "видео", "обучающее видео")),
+    ContentType("course", "Free course", ("awareness",), ("free course", "课程", "免费课程", "курс", "бесплатный курс")),
+    ContentType("research_report", "Research report", ("awareness",),
+                ("report", "research", "survey report", "研究数据", "研究报告", "分析报告", "исследование", "отчёт", "отчет")),
+    ContentType("event", "Event", ("awareness", "consideration"),
+                ("conference", "meetup", "活动", "活动信息", "会议", "мероприятие", "конференция")),
+    # Consideration: product marketing content that helps compare offerings.
+    ContentType("comparison_guide", "Comparison guide", ("consideration",),
+                ("comparison", "comparison chart", "vs", "competitor comparison", "对比", "比较", "产品比较", "сравнение")),
+    ContentType("case_study", "Case study", ("consideration", "decision"),
+                ("customer story", "success story", "customer success story", "案例", "案例研究", "成功案例", "кейс", "пример из практики")),
+    ContentType("webinar", "Webinar", ("consideration",), ("product webinar", "网络研讨会", "研讨会", "вебинар")),
+    ContentType("product_listicle", "Product listicle", ("consideration",), ("listicle", "top list", "产品清单", "подборка")),
+    ContentType("buying_guide", "Buying guide", ("consideration",),
+                ("buyer's guide", "buyers guide", "selection guide", "购买指南", "选型指南", "гид покупателя")),
+    ContentType("datasheet", "Datasheet", ("consideration",),
+                ("data sheet", "spec sheet", "product sheet", "产品手册", "规格表", "паспорт", "спецификация")),
+    ContentType("faq", "FAQ", ("consideration", "retention"),
+                ("faqs", "questions", "常见问题", "часто задаваемые вопросы", "чаво")),
+    ContentType("demo_video", "Demo video", ("consideration",),
+                ("recorded demo", "product video", "product tour", "演示视频", "демонстрационное видео")),
+    ContentType("review", "Third-party review", ("consideration",),
+                ("analyst report", "third-party review", "testimonial", "reviews", "评测", "第三方评测", "用户评价", "отзыв", "обзор")),
+    # Decision: make the purchase easy.
+    ContentType("demo", "Live demo", ("decision",), ("live demo", "free demo", "demo request", "演示", "免费演示", "демо", "живая демонстрация")),
+    ContentType("free_trial", "Free trial", ("decision",), ("trial", "sign-up", "signup", "试用", "免费试用", "пробный период", "триал")),
+    ContentType("consultation", "Consultation", ("decision",), ("free consultation", "assessment", "咨询", "免费咨询", "консультация")),
+    ContentType("pricing", "Pricing", ("decision",), ("pricing page", "price list", "quote", "价格", "报价", "价格单", "цены", "прайс", "стоимость")),
+    ContentType("roi_calculator", "ROI calculator", ("decision", "consideration"),
+                ("roi", "calculator", "tco calculator", "ROI计算器", "投资回报计算器", "калькулятор", "калькулятор roi")),
+    ContentType("promotion", "Promotion", ("decision",),
+                ("offer", "discount", "coupon", "promo", "优惠", "折扣", "促销", "купон", "скидка", "акция")),
+    ContentType("proposal_template", "Proposal / business case", ("decision",),
+                ("business case", "proposal", "procurement pack", "security pack", "商业方案", "方案书", "коммерческое предложение", "кп")),
+    # Retention: onboarding and ongoing service so customers do not churn.
+    ContentType("onboarding_guide", "Onboarding guide", ("retention",),
+                ("onboarding", "getting started", "setup guide", "入门指导", "入门指南", "上手指南", "онбординг", "руководство по началу работы")),
+    ContentType("knowledge_base", "Knowledge base", ("retention",),
+                ("kb", "help center", "documentation", "docs", "知识库", "帮助中心", "база знаний", "документация")),
+    ContentType("training", "Training", ("retention",), ("customer training", "academy", "certification", "培训", "обучение", "тренинг")),
+    ContentType("newsletter", "Customer newsletter", ("retention",),
+                ("product update", "release notes", "newsletter", "月简报", "产品更新", "рассылка", "новости продукта")),
+    ContentType("survey", "Survey", ("retention", "advocacy"),
+                ("nps", "nps survey", "feedback survey", "questionnaire", "调查", "问卷", "净推荐值", "опрос", "анкета")),
+    # Advocacy: make it easy for happy customers to promote the brand.
+    ContentType("referral_program", "Referral program", ("advocacy",),
+                ("referral", "refer a friend", "推荐计划", "推荐", "реферальная программа", "рекомендация")),
+    ContentType("community", "Community", ("advocacy",), ("forum", "user group", "discord", "社区", "用户社区", "сообщество", "комьюнити")),
+    ContentType("review_request", "Review request", ("advocacy",),
+                ("review ask", "testimonial request", "g2 review", "邀请评价", "评价邀请", "запрос отзыва", "обмен отзывами")),
+    ContentType("loyalty_program", "Loyalty program", ("advocacy", "retention"),
+                ("loyalty", "perks", "rewards", "忠诚度计划", "会员计划", "программа лояльности")),
+    ContentType("advocacy_program", "Customer advocacy program", ("advocacy",),
+                ("champions", "advisory board", "customer advisory board", "ambassador", "客户倡导", "品牌大使", "амбассадор", "программа адвокатов")),
+)
+
+CONTENT_TYPE_BY_KEY: dict[str, ContentType] = {ct.key: ct for ct in CONTENT_TYPES}
+
+
+def normalise_name(text: str) -> str:
+    """Lower-case, NFKC-fold, and collapse spaces, dashes and underscores to one space."""
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    return re.sub(r"[\s_\-]+", " ", text)
+
+
+def _content_type_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for ct in CONTENT_TYPES:
+        for name in (ct.key, ct.label, *ct.aliases):
+            names.setdefault(normalise_name(name), ct.key)
+    return names
+
+
+_CONTENT_TYPE_NAMES = _content_type_names()
+
+
+class UnknownName(ValueError):
+    """A name that is not in a closed vocabulary; carries the closest valid names."""
+
+    def __init__(self, kind: str, value: str, suggestions: list[str]):
+        self.kind, self.value, self.suggestions = kind, value, suggestions
+        hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown {kind} {value!r}.{hint}")
+
+
+def closest(value: str, choices: list[str], n: int = 3) -> list[str]:
+    return difflib.get_close_matches(normalise_name(value), choices, n=n, cutoff=0.5)
+
+
+def parse_content_type(value: str) -> str:
+    """Map a content type name or alias (any supported language) to its key, or raise UnknownName."""
+    key = _CONTENT_TYPE_NAMES.get(normalise_name(value))
+    if key is not None:
+        return key
+    suggestions = closest(value, list(_CONTENT_TYPE_NAMES))
+    # Suggest canonical keys, not the alias that happened to be closest.
+    keys = list(dict.fromkeys(_CONTENT_TYPE_NAMES[s] for s in suggestions))
+    raise UnknownName("content type", value, keys)
+
+
+def stage_prior(content_type: str) -> tuple[str, ...]:
+    """The stages a content type usually serves (used when an asset has no stage tags)."""
+    return CONTENT_TYPE_BY_KEY[content_type].stages
+
+
+# --- Stage names --------------------------------------------------------------------------------
+# Canonical stage names in the seed languages, plus every framework's own stage names, all map to
+# the canonical stage they correspond to.
+
+_STAGE_ALIASES: dict[str, tuple[str, ...]] = {
+    "awareness": ("aware", "attention", "discovery", "意识", "认知", "注意", "意識", "認知", "осознание",
+                  "осведомленность", "осведомлённость", "информированность", "знакомство", "внимание",
+                  "осознания", "осведомленности", "tofu"),
+    "consideration": ("consider", "interest", "search", "evaluation", "考虑", "兴趣", "搜索", "考慮", "興趣",
+                      "рассмотрение", "рассмотрения", "интерес", "поиск", "оценка", "mofu"),
+    "decision": ("decide", "action", "purchase", "preference", "intent", "决策", "行动", "购买", "偏好", "決策",
+                 "購買", "решение", "решения", "действие", "покупка", "покупки", "приобрести", "приобретение", "bofu"),
+    "retention": ("retain", "post purchase", "post-purchase", "onboarding", "留存", "购后", "購後", "留存阶段",
+                  "удержание", "удержания", "после покупки"),
+    "advocacy": ("advocate", "loyalty", "share", "promoter", "忠诚", "拥护", "分享", "忠誠", "擁護",
+                 "адвокатура", "лояльность", "лояльности", "пропаганда", "рекомендация"),
+}
+
+
+def _stage_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for stage in STAGES:
+        names[stage] = stage
+        for alias in _STAGE_ALIASES[stage]:
+            names.setdefault(normalise_name(alias), stage)
+    return names
+
+
+_STAGE_NAMES = _stage_names()
+_STAGE_SUFFIXES = re.compile(r"(\s*(stage|phase)|阶段|階段|期)$|^(этап|стадия)\s+")
+
+
+def parse_stage(value: str) -> str:
+    """Map a stage name in any supported framework or language to its canonical stage."""
+    name = normalise_name(value)
+    stage = _STAGE_NAMES.get(name) or _STAGE_NAMES.get(_STAGE_SUFFIXES.sub("", name).strip())
+    if stage is not None:
+        return stage
+    suggestions = list(dict.fromkeys(_STAGE_NAMES[s] for s in closest(value, list(_STAGE_NAMES))))
+    raise UnknownName("stage", value, suggestions or list(STAGES))
+
+
+def parse_stages(values: list[str] | str) -> list[str]:
+    """Parse a list (or a ';'/','-separated string) of stage names, canonical order, no duplicates."""
+    if isinstance(values, str):
+        values = [v for v in re.split(r"[;,，；]", values)]
+    stages = {parse_stage(v) for v in values if v.strip()}
+    return [s for s in STAGES if s in stages]

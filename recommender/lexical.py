@@ -1,0 +1,129 @@
+"""BM25 keyword search with a tokeniser that works for English, Russian and Chinese.
+
+Latin and Cyrillic words are lower-cased and lightly stemmed (suffix stripping for English,
+prefix truncation for Russian); Han characters become unigrams and bigrams, so Chinese needs no
+word segmenter. Scores come from a sparse document-term matrix, so a query is one sparse column sum.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+import numpy as np
+from scipy import sparse
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[а-яё0-9]+|[\u3400-\u9fff\uf900-\ufaff]+")
+_EN_SUFFIXES = ("ations", "ation", "ingly", "ing", "ers", "ies", "ied", "ed", "es", "er", "ly", "s")
+_STOP = frozenset(
+    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "how", "i", "in", "is", "it", "its", "of", "on", "or", "our", "that", "the", "their", "they", "this", "to", "was", "we", "what", "with", "you", "your", "us", "them", "want", "wants", "asked", "ask", "need", "needs", "looking", "about", "any", "some", "do", "does", "и", "в", "во", "на", "с", "со", "по", "для", "как", "что", "это", "у", "о", "об", "от", "из", "за", "к", "не", "но", "а", "же", "ли", "мы", "они", "он", "она", "их"]
+)
+
+
+def _stem(word: str) -> str:
+    if word.isdigit():
+        return word
+    if "а" <= word[0] <= "я" or word[0] == "ё":
+        return word[:6] if len(word) > 6 else word
+    for suffix in _EN_SUFFIXES:
+        if len(word) - len(suffix) >= 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).lower()
+    tokens: list[str] = []
+    for match in _TOKEN.finditer(text):
+        piece = match.group(0)
+        if "\u3400" <= piece[0] <= "\u9fff" or "\uf900" <= piece[0] <= "\ufaff":
+            tokens.extend(piece)
+            tokens.extend(piece[i:i + 2] for i in range(len(piece) - 1))
+        elif piece not in _STOP and len(piece) > 1:
+            tokens.append(_stem(piece))
+    return tokens
+
+
+class BM25Index:
+    """Okapi BM25 over documents keyed by external ids."""
+
+    def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.ids: np.ndarray = np.zeros(0, dtype=np.int64)
+        self._vocab: dict[str, int] = {}
+        self._matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
+        self._tokens: list[list[str]] = []
+
+    def build(self, ids: list[int], texts: list[str]) -> None:
+        self.ids = np.asarray(ids, dtype=np.int64)
+        self._tokens = [tokenize(t) for t in texts]
+        vocab: dict[str, int] = {}
+        for toks in self._tokens:
+            for tok in toks:
+                vocab.setdefault(tok, len(vocab))
+        self._vocab = vocab
+        n = len(self._tokens)
+        if n == 0:
+            self._matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
+            return
+        lengths = np.array([len(t) for t in self._tokens], dtype=np.float32)
+        avg = float(lengths.mean()) or 1.0
+        rows, cols, tfs = [], [], []
+        for row, toks in enumerate(self._tokens):
+            for tok, count in Counter(toks).items():
+                rows.append(row)
+                cols.append(vocab[tok])
+                tfs.append(count)
+        rows_a, cols_a = np.array(rows), np.array(cols)
+        tf = np.array(tfs, dtype=np.float32)
+        df = np.bincount(cols_a, minlength=len(vocab)).astype(np.float32)
+        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        norm = self.k1 * (1 - self.b + self.b * lengths[rows_a] / avg)
+        weights = idf[cols_a] * tf * (self.k1 + 1) / (tf + norm)
+        self._matrix = sparse.csc_matrix((weights, (rows_a, cols_a)), shape=(n, len(vocab)), dtype=np.float32)
+
+    def __len__(self) -> int:
+        return int(self.ids.shape[0])
+
+    def query_terms(self, text: str) -> list[str]:
+        return [t for t in dict.fromkeys(tokenize(text)) if t in self._vocab]
+
+    def scores(self, text: str) -> np.ndarray:
+        """BM25 score of every document (aligned with `ids`)."""
+        terms = self.query_terms(text)
+        if not terms or len(self) == 0:
+            return np.zeros(len(self), dtype=np.float32)
+        cols = [self._vocab[t] for t in terms]
+        return np.asarray(self._matrix[:, cols].sum(axis=1)).ravel()
+
+    def matched_terms(self, text: str, position: int) -> list[str]:
+        """The query's words (as written) that occur in the document at `position`, for explanations.
+        Chinese matches are shown as the longest runs of matching character pairs."""
+        doc = set(self._tokens[position])
+        words: list[str] = []
+        original = unicodedata.normalize("NFKC", text)
+        folded = original.lower()
+        same = len(folded) == len(original)
+        for match in _TOKEN.finditer(folded):
+            piece = original[match.start():match.end()] if same else match.group(0)
+            if "\u3400" <= piece[0] <= "\u9fff" or "\uf900" <= piece[0] <= "\ufaff":
+                words.extend(_han_runs(piece, doc))
+            elif piece.lower() not in _STOP and len(piece) > 1 and _stem(piece.lower()) in doc:
+                words.append(piece)
+        return list(dict.fromkeys(words))
+
+
+def _han_runs(piece: str, doc: set[str]) -> list[str]:
+    runs, start = [], None
+    for i in range(len(piece) - 1):
+        if piece[i:i + 2] in doc:
+            start = i if start is None else start
+            end = i + 2
+        elif start is not None:
+            runs.append(piece[start:end])
+            start = None
+    if start is not None:
+        runs.append(piece[start:end])
+    return runs
+

@@ -1,0 +1,117 @@
+"""Ranking: fuse dense and lexical relevance, weigh stage fit, keep content types diverse, explain.
+
+Pure functions over plain data, so they are tested without a model or a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from content_library.vocabulary import CONTENT_TYPE_BY_KEY
+from recommender.stages import CANONICAL
+
+DENSE_WEIGHT = 0.7
+LEXICAL_WEIGHT = 0.3
+STAGE_WEIGHT = 0.5
+SAME_TYPE_PENALTY = 0.08
+
+
+@dataclass(frozen=True)
+class AssetView:
+    """What ranking needs to know about an asset (a snapshot of the database row)."""
+
+    id: int
+    title: str
+    url: str
+    description: str
+    content_type: str
+    stages: tuple[str, ...]
+    tags: tuple[str, ...]
+    language: str
+
+    def document_text(self) -> str:
+        label = CONTENT_TYPE_BY_KEY[self.content_type].label if self.content_type in CONTENT_TYPE_BY_KEY else ""
+        tags = ", ".join(t.split(":", 1)[-1] for t in self.tags)
+        return f"{self.title}. {label}. {self.description} {tags}".strip()
+
+
+@dataclass
+class Candidate:
+    asset: AssetView
+    dense: float = 0.0  # cosine similarity
+    lexical: float = 0.0  # BM25
+    matched_terms: tuple[str, ...] = ()
+
+
+@dataclass
+class RankedItem:
+    asset: AssetView
+    score: float
+    relevance: float
+    stage_fit: float
+    fit_stage: str
+    why: str
+
+    def to_dict(self) -> dict:
+        a = self.asset
+        return {
+            "id": a.id, "title": a.title, "url": a.url, "content_type": a.content_type,
+            "stages": list(a.stages), "language": a.language, "score": round(self.score, 4), "why": self.why,
+        }
+
+
+def stage_fit(asset: AssetView, probabilities: dict[str, float]) -> tuple[float, str]:
+    """How well the asset's stages match the stage distribution, relative to the top stage (0..1)."""
+    top = max(probabilities.values()) or 1.0
+    best = max(asset.stages, key=lambda s: probabilities.get(s, 0.0))
+    return probabilities.get(best, 0.0) / top, best
+
+
+def explain(candidate: Candidate, fit_stage: str, fit: float, top_stage: str) -> str:
+    a = candidate.asset
+    type_label = CONTENT_TYPE_BY_KEY[a.content_type].label if a.content_type in CONTENT_TYPE_BY_KEY else a.content_type
+    if fit >= 0.999 or fit_stage == top_stage:
+        head = f"{type_label} for the {CANONICAL[fit_stage].label.lower()} stage"
+    elif fit >= 0.3:
+        head = f"{type_label}, {CANONICAL[fit_stage].label.lower()} stage (also likely)"
+    else:
+        head = f"{type_label}, a {CANONICAL[fit_stage].label.lower()}-stage asset, shown for its topic"
+    if candidate.matched_terms:
+        terms = ", ".join(f"“{t}”" for t in candidate.matched_terms[:3])
+        return f"{head}; matches {terms}"
+    return f"{head}; close in meaning to your description"
+
+
+def rank(
+    candidates: list[Candidate],
+    probabilities: dict[str, float],
+    k: int,
+    offset: int = 0,
+    demoted: dict[int, float] | None = None,
+) -> list[RankedItem]:
+    """Order candidates and return items [offset, offset + k)."""
+    if not candidates:
+        return []
+    top_stage = max(probabilities, key=probabilities.get)
+    dense = [c.dense for c in candidates]
+    lo, hi = min(dense), max(dense)
+    spread = hi - lo if hi - lo > 1e-6 else 1.0
+    max_lex = max(c.lexical for c in candidates) or 1.0
+    scored: list[RankedItem] = []
+    for c in candidates:
+        relevance = DENSE_WEIGHT * (c.dense - lo) / spread + LEXICAL_WEIGHT * c.lexical / max_lex
+        fit, fit_stage = stage_fit(c.asset, probabilities)
+        score = STAGE_WEIGHT * fit + (1 - STAGE_WEIGHT) * relevance
+        if demoted:
+            score -= demoted.get(c.asset.id, 0.0)
+        scored.append(RankedItem(c.asset, score, relevance, fit, fit_stage, explain(c, fit_stage, fit, top_stage)))
+    # Greedy selection with a penalty for each earlier pick of the same content type.
+    remaining = sorted(scored, key=lambda r: (-r.score, r.asset.id))
+    picked: list[RankedItem] = []
+    type_counts: dict[str, int] = {}
+    while remaining and len(picked) < offset + k:
+        best = max(remaining, key=lambda r: r.score - SAME_TYPE_PENALTY * type_counts.get(r.asset.content_type, 0))
+        remaining.remove(best)
+        picked.append(best)
+        type_counts[best.asset.content_type] = type_counts.get(best.asset.content_type, 0) + 1
+    return picked[offset:offset + k]

@@ -1,0 +1,186 @@
+"""The recommender service: keeps the search indexes in step with the database and answers asks."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from content_library.db import session_scope
+from content_library.models import QueryLog
+from content_library.repository import library_version, list_assets, log_query
+from content_library.vocabulary import STAGES
+from recommender.classifier import CueClassifier, StageResult
+from recommender.embedder import Embedder
+from recommender.lexical import BM25Index
+from recommender.ranking import AssetView, Candidate, RankedItem, rank
+from recommender.vector_index import SyncReport, VectorIndex
+
+log = logging.getLogger(__name__)
+MAX_TEXT = 10_000
+CANDIDATES = 60
+
+
+class EmptyQuery(ValueError):
+    pass
+
+
+@dataclass
+class Filters:
+    stage: str | None = None
+    content_type: str | None = None
+    language: str | None = None
+    tags: tuple[str, ...] = ()
+
+    def active(self) -> bool:
+        return bool(self.content_type or self.language or self.tags)
+
+
+@dataclass
+class Recommendation:
+    text: str
+    truncated: bool
+    stage: StageResult
+    items: list[RankedItem] = field(default_factory=list)
+    query_id: int | None = None
+
+    def to_dict(self) -> dict:
+        return {**self.stage.to_dict(), "truncated": self.truncated, "items": [i.to_dict() for i in self.items]}
+
+
+def prepare_text(text: str) -> tuple[str, bool]:
+    """Strip the text, refuse it when empty, cut it to MAX_TEXT characters (and say so)."""
+    text = (text or "").replace("\x00", " ").strip()
+    if not text:
+        raise EmptyQuery("describe the prospect, e.g. “VP Ops at a 200-person carrier, comparing us with two vendors”")
+    if len(text) > MAX_TEXT:
+        return text[:MAX_TEXT], True
+    return text, False
+
+
+class Recommender:
+    def __init__(self, engine: Engine, embedder: Embedder, index_dir: Path, classifier: CueClassifier | None = None):
+        self.engine = engine
+        self.embedder = embedder
+        self.vectors = VectorIndex(embedder, index_dir)
+        self.lexical = BM25Index()
+        self.classifier = classifier or CueClassifier(embedder)
+        self.assets: dict[int, AssetView] = {}
+        self.version = -1
+        self._lock = threading.RLock()
+        self._by_stage: dict[str, np.ndarray] = {}
+
+    # -- keeping in step with the database -------------------------------------------------------
+    def sync(self) -> SyncReport:
+        """Reload the active assets from the database and bring both indexes up to date."""
+        with self._lock, Session(self.engine) as session:
+            version = library_version(session)
+            rows = list_assets(session)
+            views = {
+                a.id: AssetView(a.id, a.title, a.url, a.description, a.content_type, tuple(a.stages), tuple(a.tags),
+                                a.language)
+                for a in rows
+            }
+            report = self.vectors.sync({a.id: (a.content_hash(), views[a.id].document_text()) for a in rows})
+            ids = sorted(views)
+            self.lexical.build(ids, [views[i].document_text() for i in ids])
+            self.assets = views
+            self._by_stage = {
+                s: np.asarray([i for i in ids if s in views[i].stages], dtype=np.int64) for s in STAGES
+            }
+            self.version = version
+            return report
+
+    def rebuild_index(self) -> int:
+        """Re-embed every active asset from scratch (e.g. after changing the model settings)."""
+        with self._lock:
+            self.vectors.rebuild({i: (h, self.assets[i].document_text()) for i, h in self._hashes().items()})
+            return len(self.vectors)
+
+    def _hashes(self) -> dict[int, str]:
+        with Session(self.engine) as session:
+            return {a.id: a.content_hash() for a in list_assets(session) if a.id in self.assets}
+
+    def refresh_if_stale(self) -> bool:
+        """Cheap check of the library version; re-sync when another writer changed the library."""
+        with Session(self.engine) as session:
+            current = library_version(session)
+        if current != self.version:
+            self.sync()
+            return True
+        return False
+
+    # -- answering -------------------------------------------------------------------------------
+    def classify(self, text: str) -> StageResult:
+        text, _ = prepare_text(text)
+        return self.classifier.classify(text)
+
+    def _allowed(self, filters: Filters) -> np.ndarray | None:
+        if not filters.active():
+            return None
+        tags = {t.lower() for t in filters.tags}
+        lang = filters.language.split("-")[0].lower() if filters.language else None
+        return np.asarray(
+            [
+                a.id for a in self.assets.values()
+                if (not filters.content_type or a.content_type == filters.content_type)
+                and (not lang or a.language.split("-")[0] == lang)
+                and (not tags or tags <= set(a.tags))
+            ],
+            dtype=np.int64,
+        )
+
+    def recommend(self, text: str, k: int = 5, filters: Filters | None = None, offset: int = 0) -> Recommendation:
+        filters = filters or Filters()
+        text, truncated = prepare_text(text)
+        with self._lock:
+            vector = self.embedder.embed_queries([text])[0]
+            result = StageResult.forced(filters.stage) if filters.stage else self.classifier.classify(text, vector)
+            allowed = self._allowed(filters)
+            pool = CANDIDATES + offset
+            hits: dict[int, float] = dict(self.vectors.search(vector, pool, allowed))
+            # Also search among assets of the likely stages, so stage-fit items are never crowded out.
+            likely = [s for s, p in result.probabilities.items() if p >= 0.5 * result.confidence]
+            stage_ids = np.unique(np.concatenate([self._by_stage.get(s, np.zeros(0, np.int64)) for s in likely]))
+            if allowed is not None:
+                stage_ids = np.intersect1d(stage_ids, allowed)
+            hits.update(self.vectors.search(vector, pool, stage_ids))
+            bm25 = self.lexical.scores(text)
+            if allowed is not None and len(self.lexical):
+                bm25 = np.where(np.isin(self.lexical.ids, allowed), bm25, 0.0)
+            positions = {int(i): p for p, i in enumerate(self.lexical.ids)}
+            for p in np.argsort(-bm25)[:pool]:
+                if bm25[p] > 0:
+                    hits.setdefault(int(self.lexical.ids[p]), None)
+            candidates = []
+            for asset_id, dense in hits.items():
+                view = self.assets.get(asset_id)
+                if view is None:
+                    continue
+                if dense is None:
+                    dense = self._dense_score(asset_id, vector)
+                pos = positions[asset_id]
+                candidates.append(Candidate(view, dense, float(bm25[pos]), tuple(self.lexical.matched_terms(text, pos))))
+            items = rank(candidates, result.probabilities, k, offset)
+        return Recommendation(text, truncated, result, items)
+
+    def _dense_score(self, asset_id: int, vector: np.ndarray) -> float:
+        return float(self.vectors.index.reconstruct(int(asset_id)) @ vector)
+
+    # -- the query log -----------------------------------------------------------------------------
+    def log_ask(self, rec: Recommendation, source: str, *, team: str | None = None, channel: str | None = None,
+                user: str | None = None) -> int:
+        with session_scope(self.engine) as session:
+            entry = log_query(session, QueryLog(
+                text=rec.text, predicted_stage=rec.stage.stage, confidence=rec.stage.confidence,
+                unsure=rec.stage.unsure, stage_override=rec.stage.stage if rec.stage.overridden else None,
+                asset_ids=[i.asset.id for i in rec.items], scores=[round(i.score, 4) for i in rec.items],
+                source=source, slack_team=team, slack_channel=channel, slack_user=user,
+            ))
+            rec.query_id = entry.id
+            return entry.id

@@ -1,0 +1,156 @@
+"""The journeybot CLI end to end: real database, real model, real files."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+
+pytestmark = pytest.mark.usefixtures("cli_env")
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def seeded():
+    result = run("library", "seed")
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_new_database_starts_empty_and_seed_is_idempotent():
+    assert json.loads(run("library", "list", "--json").output) == []
+    first = run("library", "seed")
+    assert "70 added, 0 updated, 0 unchanged" in first.output
+    again = run("library", "seed")
+    assert "0 added, 0 updated, 70 unchanged" in again.output
+
+
+def test_list_json_has_the_asset_fields_and_filters(seeded):
+    assets = json.loads(run("library", "list", "--json", "--stage", "偏好", "--type", "pricing").output)
+    assert assets and {a["content_type"] for a in assets} == {"pricing"}
+    assert all("decision" in a["stages"] for a in assets)
+    assert {"id", "title", "url", "description", "content_type", "stages", "tags", "language"} <= set(assets[0])
+
+
+def test_stats_json(seeded):
+    stats = json.loads(run("library", "stats", "--json").output)
+    assert stats["assets"] == 70 and set(stats["per_stage"]) == {
+        "awareness", "consideration", "decision", "retention", "advocacy"}
+    assert stats["per_language"] == {"en": 45, "ru": 12, "zh": 13}
+
+
+def test_recommend_table_and_json(seeded):
+    table = run("recommend", "CFO asked for a quote and an ROI model")
+    assert table.exit_code == 0 and "Stage: Decision" in table.output and "why:" in table.output
+    data = json.loads(run("recommend", "CFO asked for a quote", "--json", "--k", "3").output)
+    assert data["stage"] == "decision" and len(data["items"]) == 3
+    assert set(data["items"][0]) >= {"id", "title", "url", "content_type", "stages", "score", "why"}
+
+
+def test_recommend_jsonl_contract(seeded):
+    lines = [
+        {"id": "a", "text": "comparing us with two vendors, wants case studies"},
+        {"id": 7, "text": "新客户刚上线，需要培训"},
+    ]
+    result = run("recommend", "--jsonl", "--k", "4", input="".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.output.splitlines()]
+    assert [o["id"] for o in out] == ["a", 7]
+    for o in out:
+        assert set(o) == {"id", "stage", "confidence", "unsure", "items"}
+        assert o["stage"] in {"awareness", "consideration", "decision", "retention", "advocacy"}
+        assert len(o["items"]) == 4
+        assert set(o["items"][0]) == {"id", "title", "url", "content_type", "stages", "language", "score", "why"}
+
+
+def test_recommend_jsonl_bad_lines_get_an_error_line_and_exit_2(seeded):
+    stdin = 'not json\n{"id": 1, "text": ""}\n{"id": 2, "text": 5}\n{"id": 3, "text": "pricing"}\n'
+    result = run("recommend", "--jsonl", input=stdin)
+    assert result.exit_code == 2
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o.get("error") is not None for o in out] == [True, True, True, False]
+    assert out[3]["id"] == 3 and out[3]["items"]
+    assert "line 1:" in result.stderr and "3 input line(s) could not be answered" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["recommend"], "describe the prospect"),
+        (["recommend", "   "], "describe the prospect"),
+        (["recommend", "x", "--stage", "desicion"], "Did you mean 'decision'"),
+        (["recommend", "x", "--type", "podcastz"], "--type: unknown content type"),
+        (["recommend", "x", "--jsonl"], "not both"),
+        (["library", "import", "/no/such/file.csv"], "no such file"),
+        (["library", "list", "--stage", "nope"], "unknown stage"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_reason(args, message):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stderr.startswith("journeybot: error:") and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_overlong_text_is_truncated_with_a_warning(seeded):
+    result = run("recommend", "pricing " * 2000, "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["truncated"] is True
+    assert "warning" in result.stderr and "10,000" in result.stderr
+
+
+def test_import_with_a_bad_row_writes_nothing_and_exits_2(tmp_path):
+    path = tmp_path / "new.csv"
+    path.write_text("title,url,content_type\nGood,https://x.example/g,blog\nBad,https://x.example/b,podcastz\n")
+    result = run("library", "import", str(path))
+    assert result.exit_code == 2
+    assert "row 3: content_type: unknown content type 'podcastz'" in result.stderr
+    assert json.loads(run("library", "list", "--json").output) == []
+
+
+def test_import_and_export_round_trip(tmp_path, seeded):
+    out = tmp_path / "lib.csv"
+    assert run("library", "export", "--format", "csv", "-o", str(out)).exit_code == 0
+    text = out.read_text().replace("How to cut empty miles on regional routes", "How to cut empty miles (2026)")
+    out.write_text(text)
+    result = run("library", "import", str(out))
+    assert "0 added, 1 updated, 69 unchanged" in result.output
+
+
+def test_index_rebuild(seeded):
+    result = run("index", "rebuild")
+    assert result.exit_code == 0 and "70 active assets embedded" in result.output
+
+
+def test_chat_console_answers_and_handles_commands(seeded):
+    script = "\n".join([":more", "CFO wants pricing", ":more", ":stage retention", ":stage nope", ":bogus", ":quit"])
+    result = run("chat", input=script + "\n")
+    out = result.output
+    assert "Describe a prospect first" in out
+    assert "Stage: Decision" in out and "6. " in out  # :more shows the next page
+    assert "Stage: Retention (as you chose)" in out
+    assert "unknown stage 'nope'" in out and "Unknown command ':bogus'" in out
+    assert out.rstrip().endswith("Bye.")
+
+
+def test_console_script_entry_point_and_bad_database_url(tmp_path):
+    env = {**os.environ, "JOURNEYBOT_DATA_DIR": str(tmp_path), "DATABASE_URL": "nosuchdb://x"}
+    proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), "journeybot"), "library", "stats"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("journeybot: error: DATABASE_URL is not a usable database URL")
+
+
+def test_unreachable_database_is_reported_plainly(tmp_path):
+    env = {**os.environ, "DATABASE_URL": "postgresql://127.0.0.1:1/none?connect_timeout=2"}
+    proc = subprocess.run([sys.executable, "-m", "bot", "library", "stats"], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert proc.returncode == 1
+    assert "the database cannot be reached" in proc.stderr and "Traceback" not in proc.stderr

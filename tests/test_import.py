@@ -1,0 +1,174 @@
+"""Import validation, all-or-nothing writes, upsert by URL and export round trips (SQLite and PostgreSQL)."""
+
+import json
+
+import pytest
+import yaml
+from sqlmodel import Session, select
+
+from content_library.files import (
+    ImportFailed,
+    export_records,
+    import_records,
+    parse_rows,
+    read_file,
+    validate_rows,
+)
+from content_library.models import Asset, AuditLog
+from content_library.repository import library_version, list_assets
+
+GOOD = {"title": "Pricing", "url": "https://x.example/pricing", "content_type": "pricing"}
+
+
+def write(tmp_path, name, content):
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def jsonl(*rows):
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+@pytest.mark.parametrize(
+    "bad, field, words",
+    [
+        ({**GOOD, "title": ""}, "title", "required"),
+        ({k: v for k, v in GOOD.items() if k != "url"}, "url", "required"),
+        ({**GOOD, "url": "ftp://x.example/a"}, "url", "http"),
+        ({**GOOD, "url": "javascript:alert(1)"}, "url", "http"),
+        ({**GOOD, "url": "https://x.example/a b"}, "url", "spaces"),
+        ({**GOOD, "content_type": "case studdy"}, "content_type", "Did you mean 'case_study'"),
+        ({**GOOD, "stages": ["desicion"]}, "stages", "Did you mean 'decision'"),
+        ({**GOOD, "title": "x" * 301}, "title", "limit is 300"),
+        ({**GOOD, "description": "x" * 5001}, "description", "limit is 5000"),
+        ({**GOOD, "tags": 5}, "tags", "must be a list"),
+        ({**GOOD, "tags": ["ok", {"a": 1}]}, "tags", "must be text"),
+        ({**GOOD, "tags": ["x" * 51]}, "tags", "longer than 50"),
+        ({**GOOD, "tags": [f"t{i}" for i in range(31)]}, "tags", "limit is 30"),
+        ({**GOOD, "language": "english please"}, "language", "language code"),
+        ({**GOOD, "title": ["a list"]}, "title", "must be text"),
+        ({**GOOD, "title": "bell\x07"}, "title", "control characters"),
+        ({**GOOD, "colour": "red"}, "colour", "not a known field"),
+    ],
+)
+def test_each_bad_row_kind_names_row_field_and_reason_and_writes_nothing(engine, tmp_path, bad, field, words):
+    path = write(tmp_path, "assets.jsonl", jsonl({**GOOD, "url": "https://x.example/first"}, bad))
+    with pytest.raises(ImportFailed) as err:
+        import_records(engine, read_file(path), "test")
+    message = str(err.value)
+    assert "nothing was imported" in message
+    assert f"row 2: {field}:" in message
+    assert words in message
+    with Session(engine) as session:
+        assert list(session.exec(select(Asset))) == []
+
+
+def test_all_bad_rows_are_reported_not_just_the_first(tmp_path):
+    path = write(tmp_path, "a.jsonl", jsonl({**GOOD, "url": "nope"}, GOOD, {**GOOD, "content_type": "zzz"}))
+    with pytest.raises(ImportFailed) as err:
+        read_file(path)
+    assert [e.row for e in err.value.errors] == [1, 3]
+
+
+def test_repeated_url_in_one_file_is_an_error(tmp_path):
+    path = write(tmp_path, "a.yaml", yaml.safe_dump([GOOD, {**GOOD, "title": "Again"}]))
+    with pytest.raises(ImportFailed, match=r"row 2: url: repeats the URL of row 1"):
+        read_file(path)
+
+
+def test_invalid_utf8_is_refused_with_advice(tmp_path):
+    path = write(tmp_path, "a.csv", b"title,url,content_type\n" + b"Caf\xe9,https://x.example/c,blog\n")
+    with pytest.raises(ImportFailed, match="not UTF-8 text.*save it as UTF-8"):
+        read_file(path)
+
+
+@pytest.mark.parametrize(
+    "name, content, match",
+    [
+        ("a.jsonl", '{"title": "x"\n', "row 1: is not valid JSON"),
+        ("a.json", "{not json", "not valid JSON"),
+        ("a.json", '{"title": "x"}', "must hold a list"),
+        ("a.yaml", "- a: [unclosed", "not valid YAML"),
+        ("a.csv", "", "CSV file is empty"),
+        ("a.csv", "title,url,content_type\nA,https://x.example/a,blog,extra\n", "row 2: has more cells"),
+        ("a.txt", "hello", "cannot tell the format"),
+        ("a.jsonl", '"just a string"\n', "row 1: record: must be an object"),
+    ],
+)
+def test_malformed_files(tmp_path, name, content, match):
+    with pytest.raises(ImportFailed, match=match):
+        read_file(write(tmp_path, name, content))
+
+
+def test_csv_lists_may_be_semicolon_or_comma_separated(tmp_path):
+    path = write(tmp_path, "a.csv", 'title,url,content_type,stages,tags\n'
+                 'A,https://x.example/a,case study,consideration;decision,"cfo, finance"\n'
+                 'B,https://x.example/b,ebook,,\n')
+    a, b = read_file(path)
+    assert a.stages == ["consideration", "decision"] and a.tags == ["cfo", "finance"]
+    assert b.stages == ["awareness"]  # no stages given: the content type's prior
+
+
+def test_language_is_detected_when_missing(tmp_path):
+    rows = validate_rows(parse_rows(jsonl({**GOOD, "title": "价格"}, {**GOOD, "url": "https://x.example/r", "title": "Цены"}),
+                                    "jsonl"))
+    assert [r.language for r in rows] == ["zh", "ru"]
+
+
+def test_upsert_by_url_updates_and_audits(engine, tmp_path):
+    first = write(tmp_path, "a.json", json.dumps([GOOD, {**GOOD, "url": "https://x.example/b", "title": "B"}]))
+    result = import_records(engine, read_file(first), "alice")
+    assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
+    version = _version(engine)
+    second = write(tmp_path, "b.json", json.dumps([{**GOOD, "title": "Pricing 2026"}, {**GOOD, "url": "https://x.example/b", "title": "B"}]))
+    result = import_records(engine, read_file(second), "bob")
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
+    assert _version(engine) == version + 1
+    with Session(engine) as session:
+        assets = list(session.exec(select(Asset).order_by(Asset.id)))
+        assert [a.title for a in assets] == ["Pricing 2026", "B"]
+        audit = list(session.exec(select(AuditLog).where(AuditLog.asset_id == assets[0].id).order_by(AuditLog.id)))
+        assert [(e.action, e.actor) for e in audit] == [("create", "alice"), ("update", "bob")]
+        assert audit[1].before["title"] == "Pricing" and audit[1].after["title"] == "Pricing 2026"
+
+
+def test_unchanged_import_does_not_bump_the_library_version(engine, tmp_path):
+    path = write(tmp_path, "a.json", json.dumps([GOOD]))
+    import_records(engine, read_file(path), "x")
+    version = _version(engine)
+    import_records(engine, read_file(path), "x")
+    assert _version(engine) == version
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json", "yaml"])
+def test_export_then_import_round_trips(seeded_engine, engine_factory_tmp, fmt, tmp_path):
+    with Session(seeded_engine) as session:
+        original = list_assets(session)
+    path = write(tmp_path, f"library.{fmt}", export_records(original, fmt))
+    other = engine_factory_tmp()
+    import_records(other, read_file(path), "roundtrip")
+    with Session(other) as session:
+        copied = list_assets(session)
+    key = lambda a: (a.url, a.title, a.description, a.content_type, a.stages, a.tags, a.language, a.owner)  # noqa: E731
+    assert sorted(map(key, copied)) == sorted(map(key, original))
+
+
+@pytest.fixture
+def engine_factory_tmp(tmp_path):
+    from content_library.db import make_engine, migrate
+
+    def make():
+        engine = make_engine(f"sqlite:///{tmp_path / 'copy.db'}")
+        migrate(engine)
+        return engine
+
+    return make
+
+
+def _version(engine):
+    with Session(engine) as session:
+        return library_version(session)

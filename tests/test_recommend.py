@@ -1,0 +1,120 @@
+"""Recommendation behaviour on the shipped sample library with the default (real) embedder."""
+
+import pytest
+
+from content_library.db import make_engine, migrate
+from content_library.files import import_records
+from recommender.ranking import AssetView, Candidate, rank, stage_fit
+from recommender.service import MAX_TEXT, EmptyQuery, Filters, Recommender
+
+
+@pytest.fixture(scope="module")
+def sample_recommender(tmp_path_factory, sample_records, e5):
+    path = tmp_path_factory.mktemp("rec")
+    engine = make_engine(f"sqlite:///{path / 'db.sqlite'}")
+    migrate(engine)
+    import_records(engine, sample_records, "test")
+    rec = Recommender(engine, e5, path / "index")
+    rec.sync()
+    return rec
+
+
+@pytest.mark.parametrize(
+    "text, stage, expected_types",
+    [
+        ("VP Ops at a 200-person carrier, comparing us with two vendors, asked for case studies",
+         "consideration", {"case_study", "comparison_guide"}),
+        ("CFO wants pricing and an ROI model before she signs", "decision", {"pricing", "roi_calculator"}),
+        ("客户想要报价，并且问我们的投资回报率", "decision", {"pricing", "roi_calculator"}),
+        ("клиент только что подписал договор, нужно обучить диспетчеров", "retention",
+         {"training", "onboarding_guide"}),
+        ("Happy customer for two years, offered to refer us to a partner carrier", "advocacy",
+         {"referral_program", "advocacy_program"}),
+    ],
+)
+def test_stage_fit_assets_for_plain_descriptions(sample_recommender, text, stage, expected_types):
+    rec = sample_recommender.recommend(text, k=5)
+    assert rec.stage.stage == stage
+    assert len(rec.items) == 5
+    assert all(stage in item.asset.stages for item in rec.items[:3])
+    assert expected_types & {item.asset.content_type for item in rec.items}
+    assert all(item.why for item in rec.items)
+
+
+def test_stage_override_filters_and_reranks(sample_recommender):
+    rec = sample_recommender.recommend("CFO wants pricing", k=5, filters=Filters(stage="retention"))
+    assert rec.stage.overridden and rec.stage.stage == "retention"
+    assert all("retention" in i.asset.stages for i in rec.items)
+
+
+def test_filters_by_type_language_and_tag(sample_recommender):
+    assert {i.asset.content_type for i in sample_recommender.recommend(
+        "anything for a carrier", filters=Filters(content_type="case_study")).items} == {"case_study"}
+    assert {i.asset.language for i in sample_recommender.recommend(
+        "pricing please", filters=Filters(language="ru")).items} == {"ru"}
+    items = sample_recommender.recommend("finance team", filters=Filters(tags=("persona:cfo",))).items
+    assert items and all("persona:cfo" in i.asset.tags for i in items)
+
+
+def test_no_match_with_impossible_filters_returns_no_items(sample_recommender):
+    rec = sample_recommender.recommend("pricing", filters=Filters(language="fr"))
+    assert rec.items == [] and rec.stage.stage in rec.stage.probabilities
+
+
+def test_pages_do_not_repeat(sample_recommender):
+    first = sample_recommender.recommend("comparing vendors", k=5)
+    second = sample_recommender.recommend("comparing vendors", k=5, offset=5)
+    assert not {i.asset.id for i in first.items} & {i.asset.id for i in second.items}
+
+
+def test_empty_and_overlong_text(sample_recommender):
+    with pytest.raises(EmptyQuery):
+        sample_recommender.recommend("   \n\t ")
+    rec = sample_recommender.recommend("pricing " * 3000)
+    assert rec.truncated and len(rec.text) == MAX_TEXT and rec.items
+
+
+def test_mixed_history_latest_signal_wins(sample_recommender):
+    rec = sample_recommender.recommend("compared three vendors in Q1, now legal is redlining our MSA")
+    assert rec.stage.stage == "decision"
+    phrases = {e.phrase.lower() for e in rec.stage.evidence if e.stage == "decision"}
+    assert {"legal", "msa"} <= phrases
+
+
+def test_query_log_records_the_ask(sample_recommender):
+    from sqlmodel import Session, select
+
+    from content_library.models import QueryLog
+
+    rec = sample_recommender.recommend("pricing for a CFO")
+    qid = sample_recommender.log_ask(rec, "test", channel="C1", user="U1")
+    with Session(sample_recommender.engine) as session:
+        entry = session.exec(select(QueryLog).where(QueryLog.id == qid)).one()
+    assert entry.asset_ids == [i.asset.id for i in rec.items] and entry.slack_user == "U1"
+    assert entry.predicted_stage == rec.stage.stage
+
+
+# -- ranking, pure -----------------------------------------------------------------------------------
+def _view(i, ctype, stages):
+    return AssetView(i, f"t{i}", f"https://x/{i}", "", ctype, tuple(stages), (), "en")
+
+
+def test_stage_fit_is_relative_to_the_top_stage():
+    probs = {"awareness": 0.1, "consideration": 0.6, "decision": 0.3, "retention": 0.0, "advocacy": 0.0}
+    assert stage_fit(_view(1, "case_study", ["consideration", "decision"]), probs) == (1.0, "consideration")
+    assert stage_fit(_view(2, "pricing", ["decision"]), probs) == (0.5, "decision")
+
+
+def test_rank_prefers_stage_fit_then_spreads_content_types():
+    probs = {"awareness": 0.0, "consideration": 1.0, "decision": 0.0, "retention": 0.0, "advocacy": 0.0}
+    cands = [
+        Candidate(_view(1, "case_study", ["consideration"]), dense=0.90),
+        Candidate(_view(2, "case_study", ["consideration"]), dense=0.89),
+        Candidate(_view(3, "comparison_guide", ["consideration"]), dense=0.88),
+        Candidate(_view(5, "blog_post", ["awareness"]), dense=0.86),
+        Candidate(_view(4, "pricing", ["decision"]), dense=0.95, lexical=3.0, matched_terms=("pricing",)),
+    ]
+    items = rank(cands, probs, k=5)
+    assert [i.asset.id for i in items] == [1, 3, 2, 4, 5]
+    assert items[3].why.endswith("matches “pricing”") and "shown for its topic" in items[3].why
+    assert rank(cands, probs, k=2, offset=2)[0].asset.id == 2

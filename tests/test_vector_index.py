@@ -1,0 +1,118 @@
+"""The faiss index is a cache of the database: rebuilt when missing, corrupt, stale or from another model."""
+
+import json
+import logging
+
+import numpy as np
+import pytest
+
+from content_library.db import session_scope
+from content_library.files import import_records
+from content_library.repository import list_assets
+from content_library.validation import validate_asset
+from recommender.service import Recommender
+from recommender.vector_index import VectorIndex
+from tests.conftest import FakeEmbedder
+
+DOCS = {1: ("h1", "pricing page for carriers"), 2: ("h2", "onboarding guide"), 3: ("h3", "referral program")}
+
+
+def test_first_sync_builds_then_loads_from_disk(tmp_path):
+    emb = FakeEmbedder()
+    assert VectorIndex(emb, tmp_path).sync(DOCS).action == "rebuilt"
+    calls = emb.calls
+    report = VectorIndex(emb, tmp_path).sync(DOCS)
+    assert report.action == "loaded" and emb.calls == calls  # nothing re-embedded
+
+
+def test_deleted_index_file_is_rebuilt(tmp_path, caplog):
+    index = VectorIndex(FakeEmbedder(), tmp_path)
+    index.sync(DOCS)
+    index.index_path.unlink()
+    with caplog.at_level(logging.WARNING):
+        report = VectorIndex(FakeEmbedder(), tmp_path).sync(DOCS)
+    assert report.action == "rebuilt" and "no saved index" in report.reason
+    assert "rebuilding the vector index" in caplog.text
+
+
+def test_truncated_index_file_is_rebuilt(tmp_path):
+    index = VectorIndex(FakeEmbedder(), tmp_path)
+    index.sync(DOCS)
+    data = index.index_path.read_bytes()
+    index.index_path.write_bytes(data[: len(data) // 2])
+    fresh = VectorIndex(FakeEmbedder(), tmp_path)
+    report = fresh.sync(DOCS)
+    assert report.action == "rebuilt" and "unreadable" in report.reason
+    assert len(fresh) == 3
+
+
+def test_index_from_another_model_is_rebuilt(tmp_path):
+    index = VectorIndex(FakeEmbedder(), tmp_path)
+    index.sync(DOCS)
+    manifest = json.loads(index.manifest_path.read_text())
+    manifest["model_id"] = "some-other-model"
+    index.manifest_path.write_text(json.dumps(manifest))
+    report = VectorIndex(FakeEmbedder(), tmp_path).sync(DOCS)
+    assert report.action == "rebuilt" and "another model" in report.reason
+
+
+def test_manifest_that_does_not_match_is_rebuilt(tmp_path):
+    index = VectorIndex(FakeEmbedder(), tmp_path)
+    index.sync(DOCS)
+    manifest = json.loads(index.manifest_path.read_text())
+    manifest["hashes"]["99"] = "forged"
+    index.manifest_path.write_text(json.dumps(manifest))
+    assert VectorIndex(FakeEmbedder(), tmp_path).sync(DOCS).action == "rebuilt"
+
+
+def test_incremental_update_adds_changes_and_removes(tmp_path):
+    emb = FakeEmbedder()
+    index = VectorIndex(emb, tmp_path)
+    index.sync(DOCS)
+    calls = emb.calls
+    changed = {1: DOCS[1], 2: ("h2-new", "onboarding guide v2"), 4: ("h4", "community forum")}
+    report = index.sync(changed)
+    assert report.action == "updated" and emb.calls - calls == 2  # only 2 and 4 re-embedded
+    assert set(index.hashes) == {1, 2, 4}
+    hits = index.search(emb.embed_queries(["community forum"])[0], 3)
+    assert hits[0][0] == 4 and 3 not in {i for i, _ in hits}
+    # and the saved copy agrees
+    assert VectorIndex(FakeEmbedder(), tmp_path).sync(changed).action == "loaded"
+
+
+def test_search_can_be_restricted_to_allowed_ids(tmp_path):
+    emb = FakeEmbedder()
+    index = VectorIndex(emb, tmp_path)
+    index.sync(DOCS)
+    query = emb.embed_queries(["pricing page"])[0]
+    assert index.search(query, 3)[0][0] == 1
+    assert [i for i, _ in index.search(query, 3, np.array([2, 3]))] in ([2, 3], [3, 2])
+    assert index.search(query, 3, np.array([], dtype=np.int64)) == []
+
+
+def test_recommender_follows_library_changes(seeded_engine, tmp_path):
+    rec = Recommender(seeded_engine, FakeEmbedder(), tmp_path / "idx")
+    rec.sync()
+    assert rec.refresh_if_stale() is False
+    new = validate_asset({"title": "Freight audit checklist for CFOs", "url": "https://x.example/audit",
+                          "content_type": "how_to_guide"})
+    import_records(seeded_engine, [new], "test")
+    assert rec.refresh_if_stale() is True
+    assert any(a.url == "https://x.example/audit" for a in rec.assets.values())
+    with session_scope(seeded_engine) as session:
+        assert len(rec.vectors) == len(list_assets(session))
+
+
+@pytest.mark.parametrize("damage", ["delete", "truncate"])
+def test_recommender_restarts_cleanly_after_index_damage(seeded_engine, tmp_path, damage):
+    rec = Recommender(seeded_engine, FakeEmbedder(), tmp_path / "idx")
+    rec.sync()
+    path = rec.vectors.index_path
+    if damage == "delete":
+        path.unlink()
+    else:
+        path.write_bytes(path.read_bytes()[:100])
+    again = Recommender(seeded_engine, FakeEmbedder(), tmp_path / "idx")
+    assert again.sync().action == "rebuilt"
+    assert len(again.vectors) == len(rec.assets)
+    assert again.recommend("pricing for a CFO").items
