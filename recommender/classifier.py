@@ -2,21 +2,25 @@
 
 `CueClassifier` is the stand-in the foundation ships until the trained classifier lands: it adds
 up stage cues found in the text (later cues weigh more, so the latest signal wins when the history
-is mixed) and the text's embedding similarity to each stage's description (zero-shot), then turns
-the sum into probabilities with a softmax. The evidence is the cue phrases as written.
+is mixed) and the text's embedding similarity to each stage's description and a few hand-written
+prototype descriptions per stage (nearest neighbours), then turns the sum into probabilities with
+a softmax. The evidence is the cue phrases as written.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
+import yaml
 
 from content_library.vocabulary import STAGES
 from recommender.cues import find_cues
 from recommender.embedder import Embedder
 from recommender.stages import CANONICAL
 
+EXEMPLARS = Path(__file__).resolve().parent / "data" / "stage_exemplars.yaml"
 UNSURE_CONFIDENCE = 0.45
 UNSURE_MARGIN = 0.12
 
@@ -63,16 +67,28 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 class CueClassifier:
     """Cue sheet + zero-shot similarity to the stage descriptions."""
 
-    def __init__(self, embedder: Embedder, zero_shot_scale: float = 25.0, recency: float = 1.0) -> None:
+    def __init__(self, embedder: Embedder, zero_shot_scale: float = 25.0, recency: float = 1.0,
+                 neighbours: int = 3) -> None:
         self.embedder = embedder
         self.zero_shot_scale = zero_shot_scale
         self.recency = recency
-        prototypes = [f"{CANONICAL[s].label}: {CANONICAL[s].description}" for s in STAGES]
-        self._prototypes = embedder.embed_documents(prototypes)
+        self.neighbours = neighbours
+        exemplars = yaml.safe_load(EXEMPLARS.read_text(encoding="utf-8"))
+        texts, labels = [], []
+        for stage in STAGES:
+            texts.append(f"{CANONICAL[stage].label}: {CANONICAL[stage].description}")
+            labels.append(stage)
+            texts.extend(exemplars[stage])
+            labels.extend([stage] * len(exemplars[stage]))
+        # Exemplars are embedded as queries: they are written like the descriptions they are compared with.
+        self._prototypes = embedder.embed_queries(texts)
+        self._labels = np.asarray([STAGES.index(s) for s in labels])
 
     def zero_shot(self, vector: np.ndarray) -> np.ndarray:
+        """Per stage: mean cosine of the `neighbours` closest prototypes, centred and scaled."""
         sims = self._prototypes @ vector.ravel()
-        return (sims - sims.mean()) * self.zero_shot_scale
+        per_stage = np.array([np.sort(sims[self._labels == i])[-self.neighbours:].mean() for i in range(len(STAGES))])
+        return (per_stage - per_stage.mean()) * self.zero_shot_scale
 
     def classify(self, text: str, vector: np.ndarray | None = None) -> StageResult:
         if vector is None:

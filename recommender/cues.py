@@ -8,11 +8,11 @@ stage) and their per-stage content lists. Matching is on NFKC-lower-cased text; 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from content_library.vocabulary import CONTENT_TYPES
+from recommender.textnorm import fold, is_han
 
 # stage -> (weight, phrases). Behaviour cues weigh more than content asked for.
 BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
@@ -21,15 +21,17 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "pain point*", "struggl*", "not sure what", "doesn't know us", "does not know us", "never heard",
         "first touch", "cold lead", "inbound lead", "top of funnel", "curious", "exploring the problem",
         "what is a", "educat*", "downloaded", "read our blog", "trying to understand", "problem with",
-        "了解", "刚开始", "痛点", "初步", "研究", "不知道", "不了解", "第一次接触", "潜在客户", "问题",
+        "discovery call", "intro call", "early research", "not looking yet", "just heard",
+        "了解", "刚开始", "痛点", "初步", "研究", "不知道", "不了解", "第一次接触", "潜在客户", "问题", "没听说",
         "изуча*", "узнать", "только начина*", "первый контакт", "не знают нас", "не знает нас", "проблем*",
-        "разобраться", "интересуется",
+        "разобраться", "интересуется", "не слышал*", "тренд*",
     ),
     "consideration": (
         "compar*", " vs ", "versus", "evaluat*", "shortlist*", "alternative*", "option*", "vendors",
         "competitor*", "rfp", "rfi", "case stud*", "reviews", "which is better", "pros and cons",
         "weighing", "looking at other", "two vendors", "three vendors", "bake-off", "requirements",
-        "比较", "对比", "选型", "评估", "供应商", "竞品", "案例", "哪家", "考虑", "方案",
+        "stack up", "differentiat*", "spec sheet",
+        "比较", "对比", "选型", "评估", "供应商", "竞品", "案例", "哪家", "考虑", "方案", "几家",
         "сравнива*", "выбира*", "вариант*", "поставщик*", "конкурент*", "кейс*", "альтернатив*", "оценива*",
         "тендер*",
     ),
@@ -37,26 +39,32 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "pricing", "price*", "quote", "proposal", "budget approv*", "contract", "msa", "legal", "redlin*",
         "procurement", "purchase order", "po", "sign*", "negotiat*", "discount", "roi", "business case",
         "sign-off", "signoff", "ready to buy", "ready to move", "final", "security review", "paperwork",
-        "close this", "closing", "commit*", "trial", "cfo",
-        "报价", "价格", "合同", "采购", "签约", "签合同", "预算", "试用", "折扣", "谈判", "付款", "下单",
-        "цен*", "стоимост*", "кп", "коммерческое предложение", "договор*", "закуп*", "бюджет*", "скидк*",
+        "close this", "closing", "commit*", "trial", "cfo", "try it", "try out", "hands-on", "pilot", "poc",
+        "proof of concept", "payback", "ready to sign",
+        "报价", "价格", "合同", "采购", "签约", "签合同", "预算", "试用", "折扣", "谈判", "付款", "下单", "回本",
+        "试点", "打折",
+        "цен*", "стоимость внедрения", "кп", "попробова*", "перед покупкой", "пилот*", "коммерческое предложение", "договор*", "закуп*", "бюджет*", "скидк*",
         "счет", "счёт", "подпис*", "согласова*", "юрист*",
     ),
     "retention": (
         "onboard*", "new customer", "just signed", "recently signed", "since signing", "signed last", "renewal", "renew*", "churn*",
         "support ticket*", "adoption", "training", "new staff", "new hires", "implementation", "go-live",
         "go live", "existing customer", "current customer", "complain*", "usage dropped", "rollout",
-        "already a customer", "since they bought", "after purchase",
-        "续约", "上线", "培训", "新客户", "老客户", "流失", "投诉", "使用中", "已购买", "实施", "续费",
+        "already a customer", "since they bought", "after purchase", "went live", "kickoff", "kick-off",
+        "customer since", "has been using", "using us for",
+        "续约", "上线", "培训", "新客户", "老客户", "流失", "投诉", "使用中", "已购买", "实施", "续费", "新签约",
+        "在用", "使用半年", "用了",
         "продлен*", "внедрен*", "обуч*", "только что подписал*", "недавно подписал*", "подключил*", "отток*", "жалоб*", "уже клиент*", "наш клиент", "новых сотрудник*",
-        "поддержк*",
+        "поддержк*", "новый клиент", "нового клиента", "новому клиенту", "пользуется", "продлени*",
     ),
     "advocacy": (
         "referr*", "refer ", "reference call*", "testimonial*", "promoter*", "nps", "happy customer",
         "loves us", "love us", "champion*", "speak at", "community", "recommend us", "recommended us",
-        "write a review", "leave a review", "introduce us", "advocat*", "case study with us",
-        "推荐", "转介绍", "口碑", "评价", "社区", "满意", "介绍给", "分享",
-        "рекоменд*", "отзыв*", "доволь*", "довол*", "сообществ*", "амбассадор*", "порекоменд*",
+        "write a review", "leave a review", "introduce us", "advocat*", "case study with us", "talk to other*",
+        "speak to other*", "happily", "vouch", "share tips", "share their experience",
+        "推荐", "转介绍", "口碑", "评价", "社区", "满意", "介绍给", "分享", "分享经验", "交流群",
+        "рекоменд*", "отзыв*", "доволь*", "довол*", "сообществ*", "амбассадор*", "порекоменд*", "делит* опытом",
+        "делиться опытом",
     ),
 }
 BEHAVIOUR_WEIGHT = 1.0
@@ -69,52 +77,80 @@ class CueHit:
     phrase: str  # as written in the text
     start: int
     weight: float
+    content_type: str | None = None  # set when the cue is a content type the prospect asked for
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+# A cue right after a negation does not count: "not comparing vendors yet", "ещё не ищет поставщика".
+_NEGATION_WORDS = re.compile(
+    r"(?<!\w)(not|no|never|without|haven't|hasn't|didn't|don't|doesn't|isn't|aren't|won't|не|нет|никогда|без)"
+    r"(?!\w)[^.;!?,]{0,25}$"
+)
+_NEGATION_HAN = re.compile(r"(不|没|没有|还没|未|无|尚未)[\u3400-\u9fff]{0,2}$")
+
+
+def negated(folded: str, start: int, han: bool) -> bool:
+    before = folded[max(0, start - 30):start]
+    return bool(_NEGATION_HAN.search(before) if han else _NEGATION_WORDS.search(before))
 
 
 def _pattern(cue: str, plural: bool = False) -> str:
     """Regex for one cue: whole words, '*' for a prefix, optional English plural, Han as substring."""
-    cue = _fold(cue)
+    cue = fold(cue)
     prefix = cue.endswith("*")
-    body = re.escape(cue.rstrip("*").strip())
-    if any("\u3400" <= ch <= "\u9fff" for ch in cue):
+    body = re.escape(cue.rstrip("*").strip()).replace(r"\*", r"\w*")
+    if any(is_han(ch) for ch in cue):
         return body
     lead = "" if cue.startswith(" ") else r"(?<!\w)"
     if prefix:
         return lead + body + r"\w*"
     if cue.endswith(" "):
         return lead + body + " "
-    return lead + body + (r"(?:s|es)?" if plural and cue.isascii() else "") + r"(?!\w)"
+    if plural and cue.isascii():
+        body = body[:-1] + "(?:y|ies)" if cue.endswith("y") else body + "(?:s|es)?"
+    return lead + body + r"(?!\w)"
+
+
+def _alternation(names) -> re.Pattern[str]:
+    # Longest first, so "入门指南" wins over "指南" and "just signed" over "sign*".
+    return re.compile("|".join(sorted(names, key=len, reverse=True)))
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> list[tuple[str, float, re.Pattern[str]]]:
-    compiled: list[tuple[str, float, re.Pattern[str]]] = []
+def _compiled() -> list[tuple[str, float, str | None, re.Pattern[str]]]:
+    compiled: list[tuple[str, float, str | None, re.Pattern[str]]] = []
     for stage, cues in BEHAVIOUR_CUES.items():
-        compiled.append((stage, BEHAVIOUR_WEIGHT, re.compile("|".join(_pattern(c) for c in cues))))
+        compiled.append((stage, BEHAVIOUR_WEIGHT, None, _alternation(_pattern(c) for c in cues)))
     for ct in CONTENT_TYPES:
-        names = [n for n in (ct.label, *ct.aliases) if len(n) > 2 or any("\u3400" <= ch <= "\u9fff" for ch in n)]
-        pattern = re.compile("|".join(_pattern(n, plural=True) for n in names))
-        for stage in ct.stages[:1]:  # a content type asked for signals its main stage
-            compiled.append((stage, CONTENT_WEIGHT, pattern))
+        names = [n for n in (ct.label, *ct.aliases) if len(n) > 2 or any(is_han(ch) for ch in n)]
+        # A content type asked for signals the main stage it serves.
+        compiled.append((ct.stages[0], CONTENT_WEIGHT, ct.key, _alternation(_pattern(n, plural=True) for n in names)))
     return compiled
 
 
 def find_cues(text: str) -> list[CueHit]:
-    folded = _fold(text)
-    hits: list[CueHit] = []
-    taken: set[int] = set()
-    for stage, weight, pattern in _compiled():
+    """Every cue in the text, in order, except negated ones. Where cues overlap, the longest wins
+    (behaviour cues before content-type mentions of the same length)."""
+    folded = fold(text)
+    same = len(folded) == len(text)
+    found = []
+    for stage, weight, content_type, pattern in _compiled():
         for match in pattern.finditer(folded):
-            span = range(match.start(), match.end())
-            if weight < BEHAVIOUR_WEIGHT and any(i in taken for i in span):
-                continue
-            taken.update(span)
-            # NFKC folding can change lengths (full-width forms); fall back to the folded words then.
-            phrase = text[match.start():match.end()] if len(text) == len(folded) else match.group(0)
-            phrase = phrase.strip()
-            hits.append(CueHit(stage, phrase, match.start(), weight))
+            if match.end() > match.start() and not negated(folded, match.start(), is_han(match.group(0)[0])):
+                found.append((match.start(), match.end(), stage, weight, content_type))
+    found.sort(key=lambda f: (-(f[1] - f[0]), -f[3], f[0]))
+    # A behaviour cue that is also a content type's name ("case studies") keeps both meanings.
+    named = {(f[0], f[1]): f[4] for f in found if f[4]}
+    taken: set[int] = set()
+    hits: list[CueHit] = []
+    for start, end, stage, weight, content_type in found:
+        if taken.intersection(range(start, end)):
+            continue
+        taken.update(range(start, end))
+        phrase = (text[start:end] if same else folded[start:end]).strip()
+        hits.append(CueHit(stage, phrase, start, weight, content_type or named.get((start, end))))
     return sorted(hits, key=lambda h: h.start)
+
+
+def requested_content_types(text: str) -> dict[str, str]:
+    """Content types the text names (content type key -> the words used), e.g. 'case studies'."""
+    return {h.content_type: h.phrase for h in find_cues(text) if h.content_type}

@@ -14,6 +14,8 @@ from collections import Counter
 import numpy as np
 from scipy import sparse
 
+from recommender.textnorm import fold, is_han
+
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[а-яё0-9]+|[\u3400-\u9fff\uf900-\ufaff]+")
 _EN_SUFFIXES = ("ations", "ation", "ingly", "ing", "ers", "ies", "ied", "ed", "es", "er", "ly", "s")
 _STOP = frozenset(
@@ -33,11 +35,10 @@ def _stem(word: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", text).lower()
     tokens: list[str] = []
-    for match in _TOKEN.finditer(text):
+    for match in _TOKEN.finditer(fold(text)):
         piece = match.group(0)
-        if "\u3400" <= piece[0] <= "\u9fff" or "\uf900" <= piece[0] <= "\ufaff":
+        if is_han(piece[0]):
             tokens.extend(piece)
             tokens.extend(piece[i:i + 2] for i in range(len(piece) - 1))
         elif piece not in _STOP and len(piece) > 1:
@@ -97,27 +98,39 @@ class BM25Index:
         cols = [self._vocab[t] for t in terms]
         return np.asarray(self._matrix[:, cols].sum(axis=1)).ravel()
 
-    def matched_terms(self, text: str, position: int) -> list[str]:
-        """The query's words (as written) that occur in the document at `position`, for explanations.
-        Chinese matches are shown as the longest runs of matching character pairs."""
-        doc = set(self._tokens[position])
-        words: list[str] = []
+    def query_words(self, text: str) -> list[tuple[str, object]]:
+        """The description's words as written, each with what a document must contain to match it:
+        its stem (Latin/Cyrillic) or, for a run of Chinese, the folded run (matched pair by pair)."""
+        words: list[tuple[str, object]] = []
         original = unicodedata.normalize("NFKC", text)
-        folded = original.lower()
-        same = len(folded) == len(original)
+        folded = fold(original)
+        same = len(folded) == len(original)  # zhconv can change lengths; then show the folded form
         for match in _TOKEN.finditer(folded):
             piece = original[match.start():match.end()] if same else match.group(0)
-            if "\u3400" <= piece[0] <= "\u9fff" or "\uf900" <= piece[0] <= "\ufaff":
-                words.extend(_han_runs(piece, doc))
-            elif piece.lower() not in _STOP and len(piece) > 1 and _stem(piece.lower()) in doc:
-                words.append(piece)
-        return list(dict.fromkeys(words))
+            if is_han(piece[0]):
+                words.append((piece, ("han", match.group(0))))
+            elif match.group(0) not in _STOP and len(piece) > 1:
+                words.append((piece, _stem(match.group(0))))
+        return words
+
+    def matched_terms(self, query_words: list[tuple[str, object]], position: int) -> tuple[str, ...]:
+        """Which of `query_words` occur in the document at `position` (for explanations).
+        Chinese matches are shown as the longest runs of matching character pairs."""
+        doc = set(self._tokens[position])
+        out: list[str] = []
+        for word, key in query_words:
+            if isinstance(key, tuple):
+                out.extend(_han_runs(word, doc, key[1]))
+            elif key in doc:
+                out.append(word)
+        return tuple(dict.fromkeys(out))
 
 
-def _han_runs(piece: str, doc: set[str]) -> list[str]:
+def _han_runs(piece: str, doc: set[str], folded: str) -> list[str]:
+    """Longest runs of `piece` whose character pairs (folded) occur in the document."""
     runs, start = [], None
     for i in range(len(piece) - 1):
-        if piece[i:i + 2] in doc:
+        if folded[i:i + 2] in doc:
             start = i if start is None else start
             end = i + 2
         elif start is not None:

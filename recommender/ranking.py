@@ -5,6 +5,7 @@ Pure functions over plain data, so they are tested without a model or a database
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from content_library.vocabulary import CONTENT_TYPE_BY_KEY
@@ -14,6 +15,10 @@ DENSE_WEIGHT = 0.7
 LEXICAL_WEIGHT = 0.3
 STAGE_WEIGHT = 0.5
 SAME_TYPE_PENALTY = 0.08
+# Same-language assets first: a rep writing in Chinese about a Chinese prospect wants Chinese content.
+LANGUAGE_BONUS = 0.1
+# The content type the prospect asked for by name ("asked for case studies") comes first.
+REQUESTED_TYPE_BONUS = 0.15
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,6 @@ class Candidate:
     asset: AssetView
     dense: float = 0.0  # cosine similarity
     lexical: float = 0.0  # BM25
-    matched_terms: tuple[str, ...] = ()
 
 
 @dataclass
@@ -67,8 +71,8 @@ def stage_fit(asset: AssetView, probabilities: dict[str, float]) -> tuple[float,
     return probabilities.get(best, 0.0) / top, best
 
 
-def explain(candidate: Candidate, fit_stage: str, fit: float, top_stage: str) -> str:
-    a = candidate.asset
+def explain(a: AssetView, fit_stage: str, fit: float, top_stage: str, asked_as: str | None = None,
+            matched_terms: tuple[str, ...] = ()) -> str:
     type_label = CONTENT_TYPE_BY_KEY[a.content_type].label if a.content_type in CONTENT_TYPE_BY_KEY else a.content_type
     if fit >= 0.999 or fit_stage == top_stage:
         head = f"{type_label} for the {CANONICAL[fit_stage].label.lower()} stage"
@@ -76,8 +80,10 @@ def explain(candidate: Candidate, fit_stage: str, fit: float, top_stage: str) ->
         head = f"{type_label}, {CANONICAL[fit_stage].label.lower()} stage (also likely)"
     else:
         head = f"{type_label}, a {CANONICAL[fit_stage].label.lower()}-stage asset, shown for its topic"
-    if candidate.matched_terms:
-        terms = ", ".join(f"“{t}”" for t in candidate.matched_terms[:3])
+    if asked_as:
+        head = f"{head}; you asked for “{asked_as}”"
+    if matched_terms:
+        terms = ", ".join(f"“{t}”" for t in matched_terms[:3])
         return f"{head}; matches {terms}"
     return f"{head}; close in meaning to your description"
 
@@ -88,8 +94,12 @@ def rank(
     k: int,
     offset: int = 0,
     demoted: dict[int, float] | None = None,
+    language: str | None = None,
+    requested: dict[str, str] | None = None,
+    matched_terms: Callable[[AssetView], tuple[str, ...]] | None = None,
 ) -> list[RankedItem]:
-    """Order candidates and return items [offset, offset + k)."""
+    """Order candidates and return items [offset, offset + k). `matched_terms(asset)` gives the
+    description's words an asset matches; it is called for the returned items only."""
     if not candidates:
         return []
     top_stage = max(probabilities, key=probabilities.get)
@@ -104,7 +114,11 @@ def rank(
         score = STAGE_WEIGHT * fit + (1 - STAGE_WEIGHT) * relevance
         if demoted:
             score -= demoted.get(c.asset.id, 0.0)
-        scored.append(RankedItem(c.asset, score, relevance, fit, fit_stage, explain(c, fit_stage, fit, top_stage)))
+        if language and c.asset.language.split("-")[0] == language:
+            score += LANGUAGE_BONUS
+        if (requested or {}).get(c.asset.content_type):
+            score += REQUESTED_TYPE_BONUS
+        scored.append(RankedItem(c.asset, score, relevance, fit, fit_stage, ""))
     # Greedy selection with a penalty for each earlier pick of the same content type.
     remaining = sorted(scored, key=lambda r: (-r.score, r.asset.id))
     picked: list[RankedItem] = []
@@ -114,4 +128,9 @@ def rank(
         remaining.remove(best)
         picked.append(best)
         type_counts[best.asset.content_type] = type_counts.get(best.asset.content_type, 0) + 1
-    return picked[offset:offset + k]
+    page = picked[offset:offset + k]
+    for item in page:
+        terms = matched_terms(item.asset) if matched_terms else ()
+        item.why = explain(item.asset, item.fit_stage, item.stage_fit, top_stage,
+                           (requested or {}).get(item.asset.content_type), terms)
+    return page

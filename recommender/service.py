@@ -14,8 +14,10 @@ from sqlmodel import Session
 from content_library.db import session_scope
 from content_library.models import QueryLog
 from content_library.repository import library_version, list_assets, log_query
+from content_library.validation import detect_language
 from content_library.vocabulary import STAGES
 from recommender.classifier import CueClassifier, StageResult
+from recommender.cues import requested_content_types
 from recommender.embedder import Embedder
 from recommender.lexical import BM25Index
 from recommender.ranking import AssetView, Candidate, RankedItem, rank
@@ -38,7 +40,7 @@ class Filters:
     tags: tuple[str, ...] = ()
 
     def active(self) -> bool:
-        return bool(self.content_type or self.language or self.tags)
+        return bool(self.stage or self.content_type or self.language or self.tags)
 
 
 @dataclass
@@ -74,6 +76,7 @@ class Recommender:
         self.version = -1
         self._lock = threading.RLock()
         self._by_stage: dict[str, np.ndarray] = {}
+        self._positions: dict[int, int] = {}
 
     # -- keeping in step with the database -------------------------------------------------------
     def sync(self) -> SyncReport:
@@ -90,6 +93,7 @@ class Recommender:
             ids = sorted(views)
             self.lexical.build(ids, [views[i].document_text() for i in ids])
             self.assets = views
+            self._positions = {asset_id: p for p, asset_id in enumerate(ids)}
             self._by_stage = {
                 s: np.asarray([i for i in ids if s in views[i].stages], dtype=np.int64) for s in STAGES
             }
@@ -121,6 +125,7 @@ class Recommender:
         return self.classifier.classify(text)
 
     def _allowed(self, filters: Filters) -> np.ndarray | None:
+        """Ids passing the filters (a named stage is a filter too), or None when nothing is filtered."""
         if not filters.active():
             return None
         tags = {t.lower() for t in filters.tags}
@@ -128,7 +133,8 @@ class Recommender:
         return np.asarray(
             [
                 a.id for a in self.assets.values()
-                if (not filters.content_type or a.content_type == filters.content_type)
+                if (not filters.stage or filters.stage in a.stages)
+                and (not filters.content_type or a.content_type == filters.content_type)
                 and (not lang or a.language.split("-")[0] == lang)
                 and (not tags or tags <= set(a.tags))
             ],
@@ -153,7 +159,6 @@ class Recommender:
             bm25 = self.lexical.scores(text)
             if allowed is not None and len(self.lexical):
                 bm25 = np.where(np.isin(self.lexical.ids, allowed), bm25, 0.0)
-            positions = {int(i): p for p, i in enumerate(self.lexical.ids)}
             for p in np.argsort(-bm25)[:pool]:
                 if bm25[p] > 0:
                     hits.setdefault(int(self.lexical.ids[p]), None)
@@ -164,9 +169,11 @@ class Recommender:
                     continue
                 if dense is None:
                     dense = self._dense_score(asset_id, vector)
-                pos = positions[asset_id]
-                candidates.append(Candidate(view, dense, float(bm25[pos]), tuple(self.lexical.matched_terms(text, pos))))
-            items = rank(candidates, result.probabilities, k, offset)
+                candidates.append(Candidate(view, dense, float(bm25[self._positions[asset_id]])))
+            query_terms = self.lexical.query_words(text)
+            items = rank(candidates, result.probabilities, k, offset, language=detect_language(text),
+                         requested=requested_content_types(text),
+                         matched_terms=lambda a: self.lexical.matched_terms(query_terms, self._positions[a.id]))
         return Recommendation(text, truncated, result, items)
 
     def _dense_score(self, asset_id: int, vector: np.ndarray) -> float:

@@ -112,9 +112,9 @@ def test_rank_prefers_stage_fit_then_spreads_content_types():
         Candidate(_view(2, "case_study", ["consideration"]), dense=0.89),
         Candidate(_view(3, "comparison_guide", ["consideration"]), dense=0.88),
         Candidate(_view(5, "blog_post", ["awareness"]), dense=0.86),
-        Candidate(_view(4, "pricing", ["decision"]), dense=0.95, lexical=3.0, matched_terms=("pricing",)),
+        Candidate(_view(4, "pricing", ["decision"]), dense=0.95, lexical=3.0),
     ]
     items = rank(cands, probs, k=5)
     assert [i.asset.id for i in items] == [1, 3, 2, 4, 5]
-    assert items[3].why.endswith("matches “pricing”") and "shown for its topic" in items[3].why
+    assert "shown for its topic" in items[3].why
     assert rank(cands, probs, k=2, offset=2)[0].asset.id == 2

@@ -1,0 +1,34 @@
+"""Run journeybot's benchmarks and print their tables: `python -m benchmarks` (or `make bench`)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+
+from benchmarks import latency, recommend_quality
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--embedders", default="e5,minilm,use",
+                        help="comma-separated embedders to compare (first one also runs the baselines)")
+    parser.add_argument("--sizes", default="1000,10000", help="library sizes for the latency benchmark")
+    parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--skip-quality", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    print(f"# journeybot benchmarks — {time.strftime('%Y-%m-%d')}, {platform.processor() or platform.machine()}, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}\n")
+    if not args.skip_quality:
+        print(f"## Recommendation quality ({len(recommend_quality.load_queries())} labelled asks, sample library)\n")
+        print(recommend_quality.table(recommend_quality.run(args.embedders.split(","))))
+        print()
+    if not args.skip_latency:
+        print("## Warm recommend latency (default embedder, model load excluded)\n")
+        print(latency.table(latency.run([int(s) for s in args.sizes.split(",")])))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""Recommendation quality on the hand-labelled query set: nDCG@5 and stage precision@5.
+
+Compared in one run: journeybot's hybrid recommender with each available embedder, and two
+baselines — plain BM25 and plain dense search (default embedder), neither aware of stages.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from content_library.db import make_engine, migrate
+from content_library.files import SAMPLE_LIBRARY, import_records, read_file
+from recommender.embedder import EmbedderError, load_embedder
+from recommender.service import Recommender
+
+QUERIES = Path(__file__).resolve().parent / "data" / "queries.yaml"
+BASE = "https://freightline.example/"
+K = 5
+
+
+@dataclass
+class Query:
+    id: str
+    lang: str
+    stage: str
+    text: str
+    relevant: dict[str, int]
+
+
+def load_queries() -> list[Query]:
+    rows = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    return [Query(r["id"], r["lang"], r["stage"], r["text"], {BASE + k: v for k, v in r["relevant"].items()})
+            for r in rows]
+
+
+def ndcg(ranked_urls: list[str], relevant: dict[str, int], k: int = K) -> float:
+    dcg = sum((2 ** relevant.get(u, 0) - 1) / math.log2(i + 2) for i, u in enumerate(ranked_urls[:k]))
+    ideal = sorted(relevant.values(), reverse=True)[:k]
+    idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / idcg if idcg else 0.0
+
+
+def stage_precision(ranked_stages: list[tuple[str, ...]], stage: str, k: int = K) -> float:
+    top = ranked_stages[:k]
+    return sum(stage in s for s in top) / k
+
+
+def build(embedder_spec: str, workdir: Path) -> Recommender:
+    engine = make_engine(f"sqlite:///{workdir / f'{embedder_spec}.db'}")
+    migrate(engine)
+    import_records(engine, read_file(SAMPLE_LIBRARY), "bench")
+    rec = Recommender(engine, load_embedder(embedder_spec), workdir / f"index-{embedder_spec}")
+    rec.sync()
+    return rec
+
+
+def evaluate(name: str, queries: list[Query], ranker) -> dict[str, dict[str, float]]:
+    """ranker(query) -> (list of (url, stages)), predicted stage or None. Returns metrics per language + all."""
+    per: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
+    for q in queries:
+        items, predicted = ranker(q)
+        row = (
+            ndcg([u for u, _ in items], q.relevant),
+            stage_precision([s for _, s in items], q.stage),
+            float(predicted == q.stage) if predicted else float("nan"),
+        )
+        per[q.lang].append(row)
+        per["all"].append(row)
+    return {lang: dict(zip(("ndcg@5", "stage_p@5", "stage_acc"), np.mean(np.array(rows), axis=0), strict=True))
+            for lang, rows in per.items()}
+
+
+def run(embedders: list[str]) -> list[tuple[str, dict[str, dict[str, float]]]]:
+    queries = load_queries()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        for spec in embedders:
+            try:
+                rec = build(spec, workdir)
+            except EmbedderError as exc:
+                print(f"skipping embedder {spec}: {exc}")
+                continue
+
+            def hybrid(q, rec=rec):
+                r = rec.recommend(q.text, k=K)
+                return [(i.asset.url, i.asset.stages) for i in r.items], r.stage.stage
+
+            results.append((f"journeybot hybrid ({spec})", evaluate(spec, queries, hybrid)))
+            results.append((f"baseline: dense only ({spec})", evaluate("dense", queries, _dense(rec))))
+            if spec == embedders[0]:
+                results.append(("baseline: BM25 only", evaluate("bm25", queries, _bm25(rec))))
+    return results
+
+
+def _bm25(rec: Recommender):
+    def ranker(q):
+        scores = rec.lexical.scores(q.text)
+        views = [rec.assets[int(rec.lexical.ids[p])] for p in np.argsort(-scores)[:K]]
+        return [(v.url, v.stages) for v in views], None
+    return ranker
+
+
+def _dense(rec: Recommender):
+    def ranker(q):
+        vector = rec.embedder.embed_queries([q.text])[0]
+        views = [rec.assets[i] for i, _ in rec.vectors.search(vector, K)]
+        return [(v.url, v.stages) for v in views], None
+    return ranker
+
+
+def table(results) -> str:
+    langs = ["all", "en", "zh", "ru"]
+    header = f"| system | {' | '.join(f'nDCG@5 {lang}' for lang in langs)} | stage P@5 all | stage acc all |"
+    lines = [header, "|" + "---|" * (len(langs) + 3)]
+    for name, metrics in results:
+        cells = " | ".join(f"{metrics[lang]['ndcg@5']:.3f}" for lang in langs)
+        acc = metrics["all"]["stage_acc"]
+        acc_cell = "—" if math.isnan(acc) else f"{acc:.3f}"
+        lines.append(f"| {name} | {cells} | {metrics['all']['stage_p@5']:.3f} | {acc_cell} |")
+    return "\n".join(lines)

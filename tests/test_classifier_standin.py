@@ -1,0 +1,65 @@
+"""The stand-in stage classifier: cue evidence, negation, Traditional Chinese, latest signal wins."""
+
+import pytest
+
+from recommender.classifier import CueClassifier, StageResult
+from recommender.cues import find_cues, requested_content_types
+
+
+def phrases(text):
+    return [(h.stage, h.phrase) for h in find_cues(text)]
+
+
+def test_evidence_is_in_the_texts_own_words_and_language():
+    assert phrases("КП отправили, ждём согласования бюджета") == [
+        ("decision", "КП"), ("decision", "согласования"), ("decision", "бюджета")]
+    assert ("decision", "報價") in phrases("客戶已經決定用我們，要報價單")  # Traditional Chinese, shown as written
+
+
+@pytest.mark.parametrize("text", ["we are not comparing vendors yet", "ещё не ищет поставщика", "还没有预算"])
+def test_negated_cues_do_not_count(text):
+    assert phrases(text) == []
+
+
+def test_longest_overlapping_cue_wins():
+    assert phrases("新簽約客戶需要入門指南") == [("retention", "新簽約"), ("retention", "入門指南")]
+
+
+def test_requested_content_types_are_recognised_in_three_languages():
+    assert requested_content_types("asked for case studies and a datasheet") == {
+        "case_study": "case studies", "datasheet": "datasheet"}
+    assert "roi_calculator" in requested_content_types("需要ROI计算器")
+    assert "knowledge_base" in requested_content_types("где база знаний?")
+
+
+@pytest.fixture(scope="module")
+def classifier(e5):
+    return CueClassifier(e5)
+
+
+@pytest.mark.parametrize(
+    "text, stage",
+    [
+        ("compared three vendors in Q1, now legal is redlining our MSA", "decision"),
+        ("signed last month, now they need onboarding for the warehouse team", "retention"),
+        ("客户刚开始研究如何降低运输成本，还不了解我们", "awareness"),
+        ("Довольный клиент готов порекомендовать нас партнёрам", "advocacy"),
+    ],
+)
+def test_stage_per_language_and_mixed_history(classifier, text, stage):
+    result = classifier.classify(text)
+    assert result.stage == stage
+    assert abs(sum(result.probabilities.values()) - 1.0) < 1e-6
+    assert result.evidence and result.evidence[0].stage == stage
+
+
+def test_text_without_signals_is_flagged_unsure(classifier):
+    result = classifier.classify("spoke to Dana today")
+    assert result.unsure
+    assert result.stage in result.probabilities and result.runner_up() != result.stage
+
+
+def test_forced_result_is_certain():
+    forced = StageResult.forced("retention")
+    assert forced.overridden and forced.confidence == 1.0 and not forced.unsure
+    assert forced.to_dict()["probabilities"]["retention"] == 1.0
