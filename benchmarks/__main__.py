@@ -7,7 +7,7 @@ import os
 import platform
 import time
 
-from benchmarks import latency, recommend_quality
+from benchmarks import latency, recommend_quality, stage_classifier
 
 
 def main() -> None:
@@ -17,10 +17,15 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000", help="library sizes for the latency benchmark")
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--skip-classifier", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     print(f"# journeybot benchmarks — {time.strftime('%Y-%m-%d')}, {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}\n")
+    if not args.skip_classifier:
+        print(f"## Stage classifier (held-out dev set, {stage_classifier.DEV_SET.name})\n")
+        print(stage_classifier.table(*stage_classifier.run()))
+        print()
     if not args.skip_quality:
         print(f"## Recommendation quality ({len(recommend_quality.load_queries())} labelled asks, sample library)\n")
         print(recommend_quality.table(recommend_quality.run(args.embedders.split(","))))

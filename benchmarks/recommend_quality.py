@@ -19,6 +19,7 @@ from content_library.db import make_engine, migrate
 from content_library.files import SAMPLE_LIBRARY, import_records, read_file
 from recommender.embedder import EmbedderError, load_embedder
 from recommender.service import Recommender
+from recommender.training import load_or_train
 
 QUERIES = Path(__file__).resolve().parent / "data" / "queries.yaml"
 BASE = "https://freightline.example/"
@@ -56,7 +57,9 @@ def build(embedder_spec: str, workdir: Path) -> Recommender:
     engine = make_engine(f"sqlite:///{workdir / f'{embedder_spec}.db'}")
     migrate(engine)
     import_records(engine, read_file(SAMPLE_LIBRARY), "bench")
-    rec = Recommender(engine, load_embedder(embedder_spec), workdir / f"index-{embedder_spec}")
+    embedder = load_embedder(embedder_spec)
+    classifier = load_or_train(embedder, workdir, [])  # the shipped training set, no corrections
+    rec = Recommender(engine, embedder, workdir / f"index-{embedder_spec}", classifier)
     rec.sync()
     return rec
 

@@ -26,7 +26,8 @@ from content_library.files import (
 from content_library.repository import library_stats, list_assets
 from content_library.vocabulary import STAGES, UnknownName, parse_content_type, parse_stage
 from recommender.embedder import EmbedderError
-from recommender.service import EmptyQuery, Filters
+from recommender.service import EmptyQuery, Filters, prepare_text
+from recommender.stages import display
 
 PROGRESS_THRESHOLD = 200
 
@@ -122,34 +123,140 @@ def _answer(ctx, text, k, filters, offset=0):
     return rec
 
 
-def _recommend_jsonl(ctx, k: int, filters: Filters) -> None:
-    recommender = runtime(ctx).recommender  # loads the model once for the whole batch
+JSONL_BATCH = 32
+
+
+def _parse_jsonl_line(line: str) -> tuple[object, str]:
+    record = json.loads(line)
+    if not isinstance(record, dict):
+        raise ValueError('each line must be an object like {"id": 1, "text": "…"}')
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise ValueError('"text" must be a string')
+    prepare_text(text)  # raises EmptyQuery for empty text
+    return record.get("id"), text
+
+
+def _each_jsonl_line(answer_batch) -> None:
+    """Answer every {"id", "text"} line on stdin with one JSON line, in input order, in batches of
+    JSONL_BATCH (the model embeds a batch at once). A bad line gets {"id", "error"} and a message on
+    stderr, the rest are still answered, and the exit code is 2 at the end."""
     failed = 0
+    pending: list[tuple[int, object, str | None, str | None]] = []  # (line, id, text, error)
+
+    def flush() -> None:
+        good = [(item_id, text) for _, item_id, text, error in pending if error is None]
+        answers = iter(answer_batch(good) if good else [])
+        for _, item_id, _text, error in pending:
+            out = {"id": item_id, "error": error} if error is not None else next(answers)
+            click.echo(json.dumps(out, ensure_ascii=False))
+        pending.clear()
+
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
-        item_id = None
         try:
-            record = json.loads(line)
-            if not isinstance(record, dict):
-                raise ValueError('each line must be an object like {"id": 1, "text": "…"}')
-            item_id = record.get("id")
-            text = record.get("text")
-            if not isinstance(text, str):
-                raise ValueError('"text" must be a string')
-            rec = recommender.recommend(text, k=k, filters=filters)
+            item_id, text = _parse_jsonl_line(line)
+            pending.append((number, item_id, text, None))
         except (ValueError, EmptyQuery) as exc:  # json.JSONDecodeError is a ValueError
             failed += 1
             reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
             click.echo(f"journeybot: error: line {number}: {reason}", err=True)
-            click.echo(json.dumps({"id": item_id, "error": reason}, ensure_ascii=False))
-            continue
-        recommender.log_ask(rec, "cli")
-        out = {"id": item_id, "stage": rec.stage.stage, "confidence": round(rec.stage.confidence, 4),
-               "unsure": rec.stage.unsure, "items": [i.to_dict() for i in rec.items]}
-        click.echo(json.dumps(out, ensure_ascii=False))
+            item_id = None
+            try:
+                parsed = json.loads(line)
+                item_id = parsed.get("id") if isinstance(parsed, dict) else None
+            except ValueError:
+                pass
+            pending.append((number, item_id, None, reason))
+        if len(pending) >= JSONL_BATCH:
+            flush()
+    flush()
     if failed:
         raise Failure(f"{failed} input line(s) could not be answered; see the error lines above")
+
+
+def _recommend_jsonl(ctx, k: int, filters: Filters) -> None:
+    recommender = runtime(ctx).recommender  # loads the model once for the whole batch
+
+    def answer_batch(items):
+        out = []
+        for (item_id, _), rec in zip(items, recommender.recommend_many([t for _, t in items], k=k, filters=filters),
+                                     strict=True):
+            recommender.log_ask(rec, "cli")
+            out.append({"id": item_id, "stage": rec.stage.stage, "confidence": round(rec.stage.confidence, 4),
+                        "unsure": rec.stage.unsure, "items": [i.to_dict() for i in rec.items]})
+        return out
+
+    _each_jsonl_line(answer_batch)
+
+
+def _stage_json(item_id, result) -> dict:
+    return {"id": item_id, **{k: v for k, v in result.to_dict().items()}}
+
+
+@cli.command()
+@click.argument("text", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--jsonl", is_flag=True, help='Batch: read {"id", "text"} lines on stdin, write one JSON line each.')
+@click.pass_context
+def classify(ctx, text, as_json, jsonl) -> None:
+    """The prospect's journey stage for TEXT, with confidence, probabilities and evidence."""
+    recommender = runtime(ctx).recommender
+    if jsonl:
+        if text:
+            raise Failure("give either TEXT or --jsonl (lines on stdin), not both")
+        _each_jsonl_line(lambda items: [
+            _stage_json(item_id, result)
+            for (item_id, _), result in zip(items, recommender.classify_many([t for _, t in items]), strict=True)
+        ])
+        return
+    if not text or not text.strip():
+        raise Failure('describe the prospect, e.g. journeybot classify "legal is redlining our MSA"')
+    try:
+        result = recommender.classify(text)
+    except EmptyQuery as exc:
+        raise Failure(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    framework = runtime(ctx).settings.framework
+    click.echo(f"{display(result.stage, framework)} — confidence {result.confidence:.0%}"
+               + (f" (unsure: could be {display(result.runner_up(), framework)})" if result.unsure else ""))
+    for stage, p in sorted(result.probabilities.items(), key=lambda kv: -kv[1]):
+        click.echo(f"  {stage:<14} {p:6.1%}")
+    if result.evidence:
+        click.echo("Evidence: " + "; ".join(f"“{e.phrase}” → {e.stage}" for e in result.evidence))
+    else:
+        click.echo("Evidence: no explicit signal words; judged on the overall meaning.")
+
+
+@cli.group()
+def classifier() -> None:
+    """The stage classifier: corrections and retraining."""
+
+
+@classifier.command("correct")
+@click.argument("text")
+@click.argument("stage")
+@click.pass_context
+def classifier_correct(ctx, text: str, stage: str) -> None:
+    """Record that TEXT describes a prospect at STAGE (used at the next retrain)."""
+    stage = _stage_option(stage)
+    rt = runtime(ctx)
+    try:
+        correction = rt.recommender.record_correction(text, stage, predicted=rt.recommender.classify(text).stage)
+    except EmptyQuery as exc:
+        raise Failure(str(exc)) from exc
+    click.echo(f"Correction #{correction} stored; `journeybot classifier retrain` (or the next start) learns from it.")
+
+
+@classifier.command("retrain")
+@click.pass_context
+def classifier_retrain(ctx) -> None:
+    """Retrain on the shipped examples plus every stored correction."""
+    model = runtime(ctx).classifier(retrain=True)
+    click.echo(f"Stage classifier retrained on {model.examples} examples.")
 
 
 @cli.command()

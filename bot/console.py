@@ -14,7 +14,7 @@ HELP = """Describe a prospect in plain words (English, 中文 or русский)
   VP Ops at a 200-person carrier, comparing us with two vendors, asked for case studies
 Commands:
   :more          next results for the last description
-  :stage NAME    re-rank the last answer for another stage (any framework's name)
+  :stage NAME    the stage is NAME: re-rank the last answer (and teach the classifier)
   :help          this help
   :quit          leave (Ctrl-D works too)"""
 
@@ -28,6 +28,7 @@ def run_console(rt: Runtime, stdin: TextIO, echo: Callable[..., None]) -> None:
     recommender = rt.recommender
     echo(f"{len(recommender.assets)} assets in the library. Type :help for help, :quit to leave.\n")
     last_text: str | None = None
+    last_predicted: str | None = None
     filters = Filters()
     offset = 0
     while True:
@@ -60,6 +61,9 @@ def run_console(rt: Runtime, stdin: TextIO, echo: Callable[..., None]) -> None:
                 echo(f"Sorry, {exc}")
                 continue
             offset = 0
+            if filters.stage != last_predicted:
+                recommender.record_correction(last_text, filters.stage, predicted=last_predicted, source="console")
+                echo(f"Noted: this is {filters.stage}. The classifier learns from it at its next retrain.")
         else:
             last_text, filters, offset = line, Filters(), 0
         recommender.refresh_if_stale()
@@ -69,6 +73,8 @@ def run_console(rt: Runtime, stdin: TextIO, echo: Callable[..., None]) -> None:
             echo(f"Sorry, {exc}")
             continue
         recommender.log_ask(rec, "console")
+        if not rec.stage.overridden:
+            last_predicted = rec.stage.stage
         if not rec.items and offset:
             echo("No more results for this description.")
             continue

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.settings import Settings
 from content_library.db import make_engine, migrate
-from recommender.embedder import load_embedder
+from content_library.repository import list_corrections
+from recommender.embedder import Embedder, load_embedder
 from recommender.service import Recommender
+from recommender.training import Example, TrainedClassifier, load_or_train
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +32,18 @@ class Runtime:
         return engine
 
     @cached_property
+    def embedder(self) -> Embedder:
+        return load_embedder(self.settings.embedder)
+
+    def classifier(self, retrain: bool = False) -> TrainedClassifier:
+        """The stage classifier for the shipped training data plus the stored corrections."""
+        with Session(self.engine) as session:
+            corrections = [Example(c.text, c.stage, "correction") for c in list_corrections(session)]
+        return load_or_train(self.embedder, self.settings.data_dir, corrections, force=retrain)
+
+    @cached_property
     def recommender(self) -> Recommender:
-        embedder = load_embedder(self.settings.embedder)
-        recommender = Recommender(self.engine, embedder, self.settings.index_dir)
+        recommender = Recommender(self.engine, self.embedder, self.settings.index_dir, self.classifier())
         report = recommender.sync()
         log.info("%s", report)
         return recommender

@@ -118,3 +118,18 @@ class LibraryState(SQLModel, table=True):
     name: str = Field(default="library", max_length=20)
     version: int = 0
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class StageCorrection(SQLModel, table=True):
+    """A description whose stage a user corrected: a training example for the stage classifier."""
+
+    __tablename__ = "stage_corrections"
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    stage: str = Field(max_length=20)
+    predicted_stage: str | None = Field(default=None, max_length=20)
+    query_id: int | None = Field(default=None, foreign_key="query_log.id")
+    source: str = Field(default="cli", max_length=20)
+    user_id: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(default_factory=utcnow, index=True)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from content_library.models import Asset, AuditLog, Feedback, LibraryState, QueryLog, utcnow
+from content_library.models import Asset, AuditLog, Feedback, LibraryState, QueryLog, StageCorrection, utcnow
 from content_library.validation import AssetInput
 from content_library.vocabulary import STAGES
 
@@ -128,3 +128,19 @@ def log_query(session: Session, entry: QueryLog) -> QueryLog:
     session.add(entry)
     session.flush()
     return entry
+
+
+def add_correction(session: Session, text: str, stage: str, *, predicted: str | None = None,
+                   query_id: int | None = None, source: str = "cli", user: str | None = None) -> StageCorrection:
+    """Store a user's stage correction; the classifier learns from it at its next retrain."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}")
+    correction = StageCorrection(text=text, stage=stage, predicted_stage=predicted, query_id=query_id,
+                                 source=source, user_id=user)
+    session.add(correction)
+    session.flush()
+    return correction
+
+
+def list_corrections(session: Session) -> list[StageCorrection]:
+    return list(session.exec(select(StageCorrection).order_by(StageCorrection.id)))

@@ -16,7 +16,7 @@ import numpy as np
 import yaml
 
 from content_library.vocabulary import STAGES
-from recommender.cues import find_cues
+from recommender.cues import CueHit, find_cues
 from recommender.embedder import Embedder
 from recommender.stages import CANONICAL
 
@@ -59,19 +59,40 @@ class StageResult:
         }
 
 
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    z = np.exp(logits - logits.max())
-    return z / z.sum()
+def softmax(logits: np.ndarray) -> np.ndarray:
+    z = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return z / z.sum(axis=-1, keepdims=True)
 
 
-class CueClassifier:
-    """Cue sheet + zero-shot similarity to the stage descriptions."""
+def cue_scores(hits: list[CueHit], length: int, recency: float = 1.0) -> np.ndarray:
+    """Per stage, the weight of its cues; a cue at the end of the text counts (1 + recency) times
+    one at the start, so the latest signal wins when the history is mixed."""
+    scores = np.zeros(len(STAGES), dtype=np.float32)
+    for hit in hits:
+        scores[STAGES.index(hit.stage)] += hit.weight * (1.0 + recency * hit.start / max(length, 1))
+    return scores
 
-    def __init__(self, embedder: Embedder, zero_shot_scale: float = 25.0, recency: float = 1.0,
-                 neighbours: int = 3) -> None:
-        self.embedder = embedder
-        self.zero_shot_scale = zero_shot_scale
-        self.recency = recency
+
+def evidence_for(hits: list[CueHit], stage: str) -> list[Evidence]:
+    """The cue phrases, those for the chosen stage first; no phrase twice."""
+    evidence = sorted((Evidence(h.phrase, h.stage) for h in hits), key=lambda e: e.stage != stage)
+    return list({e.phrase.lower(): e for e in evidence}.values())
+
+
+def result_from(probs: np.ndarray, hits: list[CueHit], unsure: bool | None = None) -> StageResult:
+    order = np.argsort(-probs)
+    top, second = float(probs[order[0]]), float(probs[order[1]])
+    stage = STAGES[int(order[0])]
+    if unsure is None:
+        unsure = top < UNSURE_CONFIDENCE or top - second < UNSURE_MARGIN
+    return StageResult(stage, top, {s: float(p) for s, p in zip(STAGES, probs, strict=True)}, unsure,
+                       evidence_for(hits, stage))
+
+
+class Prototypes:
+    """Each stage's definition and hand-written prototype descriptions, embedded once."""
+
+    def __init__(self, embedder: Embedder, neighbours: int = 3) -> None:
         self.neighbours = neighbours
         exemplars = yaml.safe_load(EXEMPLARS.read_text(encoding="utf-8"))
         texts, labels = [], []
@@ -80,37 +101,32 @@ class CueClassifier:
             labels.append(stage)
             texts.extend(exemplars[stage])
             labels.extend([stage] * len(exemplars[stage]))
-        # Exemplars are embedded as queries: they are written like the descriptions they are compared with.
-        self._prototypes = embedder.embed_queries(texts)
-        self._labels = np.asarray([STAGES.index(s) for s in labels])
+        # Embedded as queries: they are written like the descriptions they are compared with.
+        self.vectors = embedder.embed_queries(texts)
+        self.labels = np.asarray([STAGES.index(s) for s in labels])
 
-    def zero_shot(self, vector: np.ndarray) -> np.ndarray:
-        """Per stage: mean cosine of the `neighbours` closest prototypes, centred and scaled."""
-        sims = self._prototypes @ vector.ravel()
-        per_stage = np.array([np.sort(sims[self._labels == i])[-self.neighbours:].mean() for i in range(len(STAGES))])
-        return (per_stage - per_stage.mean()) * self.zero_shot_scale
+    def similarity(self, vectors: np.ndarray) -> np.ndarray:
+        """(n, 5): per stage, the mean cosine of the `neighbours` closest prototypes."""
+        sims = np.atleast_2d(vectors) @ self.vectors.T
+        return np.stack(
+            [np.sort(sims[:, self.labels == i], axis=1)[:, -self.neighbours:].mean(axis=1) for i in range(len(STAGES))],
+            axis=1,
+        )
+
+
+class CueClassifier:
+    """The stand-in: cue sheet + nearest-prototype similarity, no training. Kept as a baseline."""
+
+    def __init__(self, embedder: Embedder, zero_shot_scale: float = 25.0, recency: float = 1.0) -> None:
+        self.embedder = embedder
+        self.zero_shot_scale = zero_shot_scale
+        self.recency = recency
+        self.prototypes = Prototypes(embedder)
 
     def classify(self, text: str, vector: np.ndarray | None = None) -> StageResult:
         if vector is None:
             vector = self.embedder.embed_queries([text])[0]
-        logits = self.zero_shot(vector)
+        sims = self.prototypes.similarity(vector)[0]
         hits = find_cues(text)
-        length = max(len(text), 1)
-        for hit in hits:
-            position = hit.start / length  # 0 at the start, 1 at the end
-            logits[STAGES.index(hit.stage)] += hit.weight * (1.0 + self.recency * position)
-        probs = _softmax(logits)
-        order = np.argsort(-probs)
-        top, second = float(probs[order[0]]), float(probs[order[1]])
-        stage = STAGES[int(order[0])]
-        evidence = [Evidence(h.phrase, h.stage) for h in hits]
-        # Evidence for the chosen stage first, then the rest; no phrase twice.
-        evidence.sort(key=lambda e: e.stage != stage)
-        evidence = list({e.phrase.lower(): e for e in evidence}.values())
-        return StageResult(
-            stage=stage,
-            confidence=top,
-            probabilities={s: float(p) for s, p in zip(STAGES, probs, strict=False)},
-            unsure=top < UNSURE_CONFIDENCE or top - second < UNSURE_MARGIN,
-            evidence=evidence,
-        )
+        logits = (sims - sims.mean()) * self.zero_shot_scale + cue_scores(hits, len(text), self.recency)
+        return result_from(softmax(logits), hits)

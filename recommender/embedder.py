@@ -59,7 +59,7 @@ class E5Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:  # the C engine is not documented as re-entrant
-            return _normalise(np.stack([self._lib.query(t) for t in texts]))
+            return _normalise(self._lib.query(list(texts)))
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -6,6 +6,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from sqlalchemy.engine import Engine
@@ -13,7 +14,7 @@ from sqlmodel import Session
 
 from content_library.db import session_scope
 from content_library.models import QueryLog
-from content_library.repository import library_version, list_assets, log_query
+from content_library.repository import add_correction, library_version, list_assets, log_query
 from content_library.validation import detect_language
 from content_library.vocabulary import STAGES
 from recommender.classifier import CueClassifier, StageResult
@@ -65,8 +66,12 @@ def prepare_text(text: str) -> tuple[str, bool]:
     return text, False
 
 
+class StageClassifier(Protocol):
+    def classify(self, text: str, vector: np.ndarray | None = None) -> StageResult: ...
+
+
 class Recommender:
-    def __init__(self, engine: Engine, embedder: Embedder, index_dir: Path, classifier: CueClassifier | None = None):
+    def __init__(self, engine: Engine, embedder: Embedder, index_dir: Path, classifier: StageClassifier | None = None):
         self.engine = engine
         self.embedder = embedder
         self.vectors = VectorIndex(embedder, index_dir)
@@ -121,8 +126,13 @@ class Recommender:
 
     # -- answering -------------------------------------------------------------------------------
     def classify(self, text: str) -> StageResult:
-        text, _ = prepare_text(text)
-        return self.classifier.classify(text)
+        return self.classify_many([text])[0]
+
+    def classify_many(self, texts: list[str]) -> list[StageResult]:
+        """Classify several descriptions, embedding them as one batch."""
+        prepared = [prepare_text(t)[0] for t in texts]
+        vectors = self.embedder.embed_queries(prepared)
+        return [self.classifier.classify(t, v) for t, v in zip(prepared, vectors, strict=True)]
 
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         """Ids passing the filters (a named stage is a filter too), or None when nothing is filtered."""
@@ -141,11 +151,18 @@ class Recommender:
             dtype=np.int64,
         )
 
-    def recommend(self, text: str, k: int = 5, filters: Filters | None = None, offset: int = 0) -> Recommendation:
+    def recommend_many(self, texts: list[str], k: int = 5, filters: Filters | None = None) -> list[Recommendation]:
+        """Answer several descriptions, embedding them as one batch."""
+        vectors = self.embedder.embed_queries([prepare_text(t)[0] for t in texts])
+        return [self.recommend(t, k, filters, vector=v) for t, v in zip(texts, vectors, strict=True)]
+
+    def recommend(self, text: str, k: int = 5, filters: Filters | None = None, offset: int = 0,
+                  vector: np.ndarray | None = None) -> Recommendation:
         filters = filters or Filters()
         text, truncated = prepare_text(text)
         with self._lock:
-            vector = self.embedder.embed_queries([text])[0]
+            if vector is None:
+                vector = self.embedder.embed_queries([text])[0]
             result = StageResult.forced(filters.stage) if filters.stage else self.classifier.classify(text, vector)
             allowed = self._allowed(filters)
             pool = CANDIDATES + offset
@@ -178,6 +195,14 @@ class Recommender:
 
     def _dense_score(self, asset_id: int, vector: np.ndarray) -> float:
         return float(self.vectors.index.reconstruct(int(asset_id)) @ vector)
+
+    def record_correction(self, text: str, stage: str, *, predicted: str | None = None, query_id: int | None = None,
+                          source: str = "cli", user: str | None = None) -> int:
+        """Store a user's stage correction; the classifier learns from it at its next retrain."""
+        text, _ = prepare_text(text)
+        with session_scope(self.engine) as session:
+            return add_correction(session, text, stage, predicted=predicted, query_id=query_id, source=source,
+                                  user=user).id
 
     # -- the query log -----------------------------------------------------------------------------
     def log_ask(self, rec: Recommendation, source: str, *, team: str | None = None, channel: str | None = None,

@@ -20,7 +20,6 @@ from sqlalchemy import create_engine, text
 from content_library.db import make_engine, migrate, normalise_url
 from content_library.files import SAMPLE_LIBRARY, import_records, read_file
 from recommender.embedder import load_embedder
-from recommender.service import Recommender
 
 PG_ADMIN_URL = os.environ.get("JOURNEYBOT_TEST_PG", "postgresql://127.0.0.1:5432/postgres")
 _pg_state: dict[str, object] = {}
@@ -118,13 +117,6 @@ def fake_embedder():
 @pytest.fixture(scope="session")
 def e5():
     return load_embedder("e5")
-
-
-@pytest.fixture
-def recommender(seeded_engine, e5, tmp_path) -> Recommender:
-    rec = Recommender(seeded_engine, e5, tmp_path / "index")
-    rec.sync()
-    return rec
 
 
 @pytest.fixture

@@ -154,3 +154,43 @@ def test_unreachable_database_is_reported_plainly(tmp_path):
                           env=env, timeout=120)
     assert proc.returncode == 1
     assert "the database cannot be reached" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_classify_text_json_and_jsonl():
+    text = run("classify", "legal is redlining our MSA")
+    assert text.exit_code == 0 and text.output.startswith("Decision") and "Evidence:" in text.output
+    data = json.loads(run("classify", "legal is redlining our MSA", "--json").output)
+    assert data["stage"] == "decision" and set(data) == {"stage", "confidence", "unsure", "probabilities", "evidence"}
+    stdin = '{"id": 1, "text": "客户想要报价"}\n{"id": 2, "text": ""}\n{"id": 3, "text": "Довольный клиент готов нас рекомендовать"}\n'
+    result = run("classify", "--jsonl", input=stdin)
+    assert result.exit_code == 2
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == [1, 2, 3]
+    assert out[0]["stage"] == "decision" and out[2]["stage"] == "advocacy" and "error" in out[1]
+    assert set(out[0]) == {"id", "stage", "confidence", "unsure", "probabilities", "evidence"}
+
+
+def test_correction_is_stored_and_retrain_uses_it(cli_env):
+    result = run("classifier", "correct", "they want the Zentrix binder", "Удержание")
+    assert result.exit_code == 0 and "Correction #1 stored" in result.output
+    retrain = run("classifier", "retrain")
+    from recommender.training import load_examples
+
+    assert retrain.exit_code == 0 and f"retrained on {len(load_examples()) + 1} examples" in retrain.output
+    assert list((cli_env / "classifier").glob("*.npz"))
+    assert run("classifier", "correct", "x", "nope").exit_code == 2
+
+
+def test_console_stage_override_is_stored_as_a_correction(seeded):
+    result = run("chat", input="CFO wants pricing\n:stage retention\n:quit\n")
+    assert "Noted: this is retention" in result.output
+    from sqlmodel import Session
+
+    from bot.runtime import Runtime
+    from bot.settings import Settings
+    from content_library.repository import list_corrections
+
+    with Session(Runtime(Settings.from_env()).engine) as session:
+        [correction] = list_corrections(session)
+    assert (correction.text, correction.stage, correction.predicted_stage, correction.source) == (
+        "CFO wants pricing", "retention", "decision", "console")

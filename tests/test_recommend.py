@@ -6,6 +6,7 @@ from content_library.db import make_engine, migrate
 from content_library.files import import_records
 from recommender.ranking import AssetView, Candidate, rank, stage_fit
 from recommender.service import MAX_TEXT, EmptyQuery, Filters, Recommender
+from recommender.training import load_or_train
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +15,7 @@ def sample_recommender(tmp_path_factory, sample_records, e5):
     engine = make_engine(f"sqlite:///{path / 'db.sqlite'}")
     migrate(engine)
     import_records(engine, sample_records, "test")
-    rec = Recommender(engine, e5, path / "index")
+    rec = Recommender(engine, e5, path / "index", load_or_train(e5, path, []))
     rec.sync()
     return rec
 

@@ -1,0 +1,213 @@
+"""The trained stage classifier: multinomial logistic regression on the description's embedding,
+its stage cues and its similarity to each stage's prototypes.
+
+Training data is the hand-written set shipped in `recommender/data/stage_train.yaml` plus every
+stage correction users have made (stored in the database). Everything tuned here — the
+regularisation, the temperature that calibrates the probabilities and the margin below which the
+classifier says it is unsure — is chosen by cross-validation on the training data alone.
+
+The fitted model is a small .npz (no pickle): one trained on the shipped data with the default
+embedder ships in the package; a model trained with corrections or another embedder is saved in
+the data directory. Each carries a fingerprint of the embedder and the training examples, and is
+used only when the fingerprint matches; otherwise journeybot trains a new one (seconds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+from scipy.optimize import minimize_scalar
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from content_library.vocabulary import STAGES
+from recommender.classifier import Prototypes, StageResult, cue_scores, result_from, softmax
+from recommender.cues import CueHit, find_cues
+from recommender.embedder import Embedder
+
+log = logging.getLogger(__name__)
+DATA = Path(__file__).resolve().parent / "data"
+TRAINING_SET = DATA / "stage_train.yaml"
+SHIPPED_MODEL = DATA / "stage_model.npz"
+UNSURE_RATE = 0.08  # aim: flag about 8% of descriptions as unsure (cross-validated)
+NO_SIGNAL = "no_signal"  # training label for descriptions that carry no stage signal
+LABELS = (*STAGES, NO_SIGNAL)
+NO_SIGNAL_LIMIT = 0.5  # unsure when the no-signal probability is above this
+C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+FOLDS = 5
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    stage: str
+    lang: str = ""
+
+
+def load_examples(path: Path = TRAINING_SET) -> list[Example]:
+    """Read a {label: {lang: [texts]}} YAML file (labels: the five stages, optionally no_signal)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [Example(text, label, lang) for label in LABELS for lang, texts in (data.get(label) or {}).items()
+            for text in texts]
+
+
+def stage_probabilities(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Split (n, 6) label probabilities into the five stages (renormalised) and P(no signal)."""
+    probs = np.atleast_2d(probs)
+    stages = probs[:, :len(STAGES)]
+    return stages / stages.sum(axis=1, keepdims=True), probs[:, len(STAGES)]
+
+
+def fingerprint(embedder_id: str, examples: list[Example]) -> str:
+    digest = hashlib.sha256(embedder_id.encode())
+    for ex in examples:
+        digest.update(f"{ex.stage}\t{ex.text}\n".encode())
+    return digest.hexdigest()[:32]
+
+
+class TrainedClassifier:
+    def __init__(self, embedder: Embedder, prototypes: Prototypes, mean: np.ndarray, scale: np.ndarray,
+                 coef: np.ndarray, intercept: np.ndarray, temperature: float, unsure_margin: float,
+                 fingerprint: str, examples: int) -> None:
+        self.embedder, self.prototypes = embedder, prototypes
+        self.mean, self.scale, self.coef, self.intercept = mean, scale, coef, intercept
+        self.temperature, self.unsure_margin = temperature, unsure_margin
+        self.fingerprint, self.examples = fingerprint, examples
+
+    # -- features ---------------------------------------------------------------------------------
+    @staticmethod
+    def raw_features(prototypes: Prototypes, texts: list[str], vectors: np.ndarray,
+                     hits: list[list[CueHit]] | None = None) -> np.ndarray:
+        hits = hits if hits is not None else [find_cues(t) for t in texts]
+        cues = np.stack([cue_scores(h, len(t)) for h, t in zip(hits, texts, strict=True)])
+        sims = prototypes.similarity(vectors)
+        return np.hstack([vectors, cues, sims - sims.mean(axis=1, keepdims=True)]).astype(np.float32)
+
+    def logits(self, features: np.ndarray) -> np.ndarray:
+        return ((features - self.mean) / self.scale) @ self.coef.T + self.intercept
+
+    def classify(self, text: str, vector: np.ndarray | None = None) -> StageResult:
+        if vector is None:
+            vector = self.embedder.embed_queries([text])[0]
+        hits = find_cues(text)
+        features = self.raw_features(self.prototypes, [text], vector[None, :], [hits])
+        stages, no_signal = stage_probabilities(softmax(self.logits(features) / self.temperature))
+        top2 = np.sort(stages[0])[-2:]
+        result = result_from(stages[0], hits, unsure=bool(
+            top2[1] - top2[0] < self.unsure_margin or no_signal[0] > NO_SIGNAL_LIMIT))
+        # Confidence counts the chance that the description carries no stage signal at all.
+        result.confidence = float(top2[1] * (1.0 - no_signal[0]))
+        return result
+
+    # -- persistence ------------------------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta = {"embedder": self.embedder.model_id, "fingerprint": self.fingerprint, "examples": self.examples,
+                "temperature": self.temperature, "unsure_margin": self.unsure_margin}
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
+        os.close(fd)
+        with open(tmp, "wb") as fh:
+            np.savez_compressed(fh, mean=self.mean, scale=self.scale, coef=self.coef, intercept=self.intercept,
+                                meta=np.array(json.dumps(meta)))
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path, embedder: Embedder, expected_fingerprint: str) -> TrainedClassifier | None:
+        """The saved model, or None when it is missing, unreadable or trained on other data."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(str(data["meta"]))
+                arrays = {k: data[k] for k in ("mean", "scale", "coef", "intercept")}
+        except (OSError, ValueError, KeyError) as exc:
+            if path.exists():
+                log.warning("ignoring unreadable classifier model %s (%s)", path, exc.__class__.__name__)
+            return None
+        if meta.get("fingerprint") != expected_fingerprint or meta.get("embedder") != embedder.model_id:
+            return None
+        return cls(embedder, Prototypes(embedder), arrays["mean"], arrays["scale"], arrays["coef"],
+                   arrays["intercept"], float(meta["temperature"]), float(meta["unsure_margin"]),
+                   meta["fingerprint"], int(meta["examples"]))
+
+
+def _fit(x: np.ndarray, y: np.ndarray, c: float) -> LogisticRegression:
+    return LogisticRegression(C=c, max_iter=2000).fit(x, y)
+
+
+def train(embedder: Embedder, examples: list[Example]) -> TrainedClassifier:
+    """Fit on `examples`; choose C, the temperature and the unsure margin by cross-validation."""
+    texts = [e.text for e in examples]
+    y = np.asarray([LABELS.index(e.stage) for e in examples])
+    prototypes = Prototypes(embedder)
+    raw = TrainedClassifier.raw_features(prototypes, texts, embedder.embed_queries(texts))
+    mean, scale = raw.mean(axis=0), raw.std(axis=0) + 1e-6
+    x = (raw - mean) / scale
+    folds = list(StratifiedKFold(FOLDS, shuffle=True, random_state=0).split(x, y))
+    best_c, best_logits, best_acc = C_GRID[0], None, -1.0
+    for c in C_GRID:
+        oof = np.zeros((len(y), len(LABELS)))
+        for tr, te in folds:
+            oof[te] = _fit(x[tr], y[tr], c).decision_function(x[te])
+        acc = float((oof.argmax(axis=1) == y).mean())
+        if acc > best_acc:
+            best_c, best_logits, best_acc = c, oof, acc
+
+    def nll(t: float) -> float:
+        p = softmax(best_logits / t)
+        return float(-np.log(p[np.arange(len(y)), y] + 1e-12).mean())
+
+    temperature = float(minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded").x)
+    stages, _ = stage_probabilities(softmax(best_logits / temperature))
+    top2 = np.sort(stages[y < len(STAGES)], axis=1)[:, -2:]
+    margin = float(np.quantile(top2[:, 1] - top2[:, 0], UNSURE_RATE))
+    model = _fit(x, y, best_c)
+    log.info("stage classifier trained on %d examples: C=%s, cross-validated accuracy %.3f, T=%.2f",
+             len(y), best_c, best_acc, temperature)
+    return TrainedClassifier(embedder, prototypes, mean, scale, model.coef_.astype(np.float32),
+                             model.intercept_.astype(np.float32), temperature, margin,
+                             fingerprint(embedder.model_id, examples), len(examples))
+
+
+def model_path(data_dir: Path, embedder: Embedder) -> Path:
+    slug = "".join(ch if ch.isalnum() else "_" for ch in embedder.model_id)[:80]
+    return data_dir / "classifier" / f"{slug}.npz"
+
+
+def load_or_train(embedder: Embedder, data_dir: Path, corrections: list[Example], force: bool = False
+                  ) -> TrainedClassifier:
+    """The classifier for the shipped training data plus `corrections`: a saved one whose
+    fingerprint matches, else a freshly trained one (saved in the data directory)."""
+    examples = load_examples() + corrections
+    expected = fingerprint(embedder.model_id, examples)
+    local = model_path(data_dir, embedder)
+    if not force:
+        for path in (local, SHIPPED_MODEL):
+            model = TrainedClassifier.load(path, embedder, expected)
+            if model is not None:
+                return model
+    log.warning("training the stage classifier (%d examples, %d from corrections)", len(examples), len(corrections))
+    model = train(embedder, examples)
+    model.save(local)
+    return model
+
+
+def main() -> None:  # pragma: no cover - maintenance entry point
+    """Retrain the model shipped in the package: python -m recommender.training"""
+    from bot.settings import DEFAULT_EMBEDDER
+    from recommender.embedder import load_embedder
+
+    logging.basicConfig(level=logging.INFO)
+    model = train(load_embedder(DEFAULT_EMBEDDER), load_examples())
+    model.save(SHIPPED_MODEL)
+    print(f"wrote {SHIPPED_MODEL} ({model.examples} examples, fingerprint {model.fingerprint})")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,111 @@
+"""The trained stage classifier: languages, mixed histories, misleading keywords, doubt, evidence,
+and learning from stored corrections."""
+
+import logging
+
+import pytest
+
+from content_library.vocabulary import STAGES
+from recommender import training
+from recommender.training import (
+    SHIPPED_MODEL,
+    Example,
+    TrainedClassifier,
+    fingerprint,
+    load_examples,
+    load_or_train,
+    model_path,
+)
+
+
+@pytest.fixture(scope="session")
+def trained(e5, tmp_path_factory):
+    return load_or_train(e5, tmp_path_factory.mktemp("clf"), [])
+
+
+def test_shipped_model_is_trained_on_the_current_training_set(e5):
+    expected = fingerprint(e5.model_id, load_examples())
+    assert TrainedClassifier.load(SHIPPED_MODEL, e5, expected) is not None, (
+        "recommender/data/stage_model.npz is stale: run `python -m recommender.training`")
+
+
+def test_training_set_covers_every_stage_and_language_variant():
+    examples = load_examples()
+    for stage in (*STAGES, "no_signal"):
+        langs = {e.lang for e in examples if e.stage == stage}
+        assert langs == {"en", "zh-hans", "zh-hant", "ru"}, stage
+
+
+@pytest.mark.parametrize(
+    "text, stage",
+    [
+        ("CFO asked for a quote for 40 trucks and a 2-year discount", "decision"),          # en
+        ("潜在客户第一次听说我们，正在了解行业里怎么减少空驶", "awareness"),                  # zh-hans
+        ("客戶在三家廠商之間比較，要我們的成功案例", "consideration"),                       # zh-hant
+        ("клиент подключился месяц назад, новым логистам нужно обучение", "retention"),      # ru
+        ("customer loves us and offered to be a reference for the Globex deal", "advocacy"),
+        ("mtg w/ proc re: PO, legal redlines back tmrw", "decision"),                         # CRM shorthand
+        ("Compared us against 2 vendrs, wants case studys", "consideration"),                # typos
+        ("客户想要报价 asap, budget approved", "decision"),                                   # mixed languages
+    ],
+)
+def test_each_language_and_style(trained, text, stage):
+    assert trained.classify(text).stage == stage
+
+
+@pytest.mark.parametrize(
+    "text, stage",
+    [
+        ("compared three vendors in Q1, now legal is redlining our MSA", "decision"),
+        ("signed in January after a long evaluation; now their admins need setup help", "retention"),
+        ("watched our recorded demo while comparing vendors, asked how we differ from RouteMax", "consideration"),
+        ("existing customer wants a demo to train the new staff they just hired", "retention"),
+        ("our happy customer offered to join the prospect's demo next week and vouch for us", "advocacy"),
+    ],
+)
+def test_latest_signal_and_misleading_keywords(trained, text, stage):
+    assert trained.classify(text).stage == stage
+
+
+def test_probabilities_and_evidence(trained):
+    result = trained.classify("КП отправили, юристы согласовывают договор")
+    assert result.stage == "decision" and not result.unsure
+    assert abs(sum(result.probabilities.values()) - 1) < 1e-5 and set(result.probabilities) == set(STAGES)
+    assert [e.phrase for e in result.evidence if e.stage == "decision"][:2] == ["КП", "юристы"]
+    assert 0.5 < result.confidence <= max(result.probabilities.values())
+
+
+@pytest.mark.parametrize("text", ["had a call with Priya from Umbrella Corp", "帮我找点东西发给王总", "что отправить Петру?"])
+def test_unsure_when_the_description_says_nothing_about_the_stage(trained, text):
+    result = trained.classify(text)
+    assert result.unsure and result.confidence < 0.5
+    assert result.stage in STAGES and result.runner_up() != result.stage
+
+
+def test_corrections_change_the_model_at_the_next_retrain(e5, trained, tmp_path, monkeypatch):
+    probe = "they want the Zentrix compliance binder for the audit"
+    assert trained.classify(probe).stage != "retention"
+    corrections = [Example(t, "retention", "correction") for t in (
+        "customer needs the Zentrix compliance binder", "Zentrix binder for their auditors please",
+        "send the Zentrix compliance binder to the client", "client asks for Zentrix binder again")]
+    retrained = load_or_train(e5, tmp_path, corrections)
+    assert retrained.classify(probe).stage == "retention"
+    assert retrained.examples == trained.examples + 4
+    assert model_path(tmp_path, e5).exists()
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("should have loaded the saved model")
+
+    monkeypatch.setattr(training, "train", no_training)
+    assert load_or_train(e5, tmp_path, corrections).fingerprint == retrained.fingerprint
+
+
+def test_unreadable_saved_model_is_ignored_and_retrained(e5, tmp_path, caplog):
+    corrections = [Example("zyx binder", "retention")]
+    path = model_path(tmp_path, e5)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not a model")
+    with caplog.at_level(logging.WARNING):
+        model = load_or_train(e5, tmp_path, corrections)
+    assert model.examples == len(load_examples()) + 1
+    assert "ignoring unreadable classifier model" in caplog.text
