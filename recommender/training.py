@@ -42,6 +42,9 @@ NO_SIGNAL = "no_signal"  # training label for descriptions that carry no stage s
 LABELS = (*STAGES, NO_SIGNAL)
 NO_SIGNAL_LIMIT = 0.5  # unsure when the no-signal probability is above this
 C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+# The 10 cue and prototype features are few beside 384 embedding dimensions; a larger scale for
+# them means less regularisation of their weights. Chosen with C by cross-validation.
+SIGNAL_SCALE_GRID = (1.0, 3.0, 10.0)
 FOLDS = 5
 
 
@@ -147,17 +150,22 @@ def train(embedder: Embedder, examples: list[Example]) -> TrainedClassifier:
     y = np.asarray([LABELS.index(e.stage) for e in examples])
     prototypes = Prototypes(embedder)
     raw = TrainedClassifier.raw_features(prototypes, texts, embedder.embed_queries(texts))
-    mean, scale = raw.mean(axis=0), raw.std(axis=0) + 1e-6
+    mean, std = raw.mean(axis=0), raw.std(axis=0) + 1e-6
+    folds = list(StratifiedKFold(FOLDS, shuffle=True, random_state=0).split(raw, y))
+    best_c, best_logits, best_acc, best_scale = C_GRID[0], None, -1.0, std
+    for signal in SIGNAL_SCALE_GRID:
+        scale = std.copy()
+        scale[-2 * len(STAGES):] /= signal  # dividing the std multiplies the standardised feature
+        x = (raw - mean) / scale
+        for c in C_GRID:
+            oof = np.zeros((len(y), len(LABELS)))
+            for tr, te in folds:
+                oof[te] = _fit(x[tr], y[tr], c).decision_function(x[te])
+            acc = float((oof.argmax(axis=1) == y).mean())
+            if acc > best_acc:
+                best_c, best_logits, best_acc, best_scale = c, oof, acc, scale
+    scale = best_scale
     x = (raw - mean) / scale
-    folds = list(StratifiedKFold(FOLDS, shuffle=True, random_state=0).split(x, y))
-    best_c, best_logits, best_acc = C_GRID[0], None, -1.0
-    for c in C_GRID:
-        oof = np.zeros((len(y), len(LABELS)))
-        for tr, te in folds:
-            oof[te] = _fit(x[tr], y[tr], c).decision_function(x[te])
-        acc = float((oof.argmax(axis=1) == y).mean())
-        if acc > best_acc:
-            best_c, best_logits, best_acc = c, oof, acc
 
     def nll(t: float) -> float:
         p = softmax(best_logits / t)
@@ -168,8 +176,8 @@ def train(embedder: Embedder, examples: list[Example]) -> TrainedClassifier:
     top2 = np.sort(stages[y < len(STAGES)], axis=1)[:, -2:]
     margin = float(np.quantile(top2[:, 1] - top2[:, 0], UNSURE_RATE))
     model = _fit(x, y, best_c)
-    log.info("stage classifier trained on %d examples: C=%s, cross-validated accuracy %.3f, T=%.2f",
-             len(y), best_c, best_acc, temperature)
+    log.info("stage classifier trained on %d examples: C=%s, signal scale %.0f, cross-validated accuracy %.3f, "
+             "T=%.2f", len(y), best_c, float(std[-1] / scale[-1]), best_acc, temperature)
     return TrainedClassifier(embedder, prototypes, mean, scale, model.coef_.astype(np.float32),
                              model.intercept_.astype(np.float32), temperature, margin,
                              fingerprint(embedder.model_id, examples), len(examples))
