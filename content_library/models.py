@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import datetime, timezone
 from typing import Any
 
@@ -33,14 +31,6 @@ class Asset(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     last_reviewed_at: datetime | None = Field(default=None)
-
-    def content_hash(self) -> str:
-        """Hash of every field that feeds the search indexes; changes when the asset must be re-indexed."""
-        payload = json.dumps(
-            [self.title, self.description, self.content_type, self.stages, self.tags, self.language],
-            ensure_ascii=False,
-        )
-        return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
     def public_dict(self) -> dict[str, Any]:
         return {

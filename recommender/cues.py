@@ -107,6 +107,8 @@ def _pattern(cue: str, plural: bool = False) -> str:
         return lead + body + " "
     if plural and cue.isascii():
         body = body[:-1] + "(?:y|ies)" if cue.endswith("y") else body + "(?:s|es)?"
+    elif plural:  # Cyrillic: allow inflectional endings (кейсы, кейсов, вебинара)
+        body += r"\w{0,3}"
     return lead + body + r"(?!\w)"
 
 
@@ -151,6 +153,19 @@ def find_cues(text: str) -> list[CueHit]:
     return sorted(hits, key=lambda h: h.start)
 
 
+# Words that turn a content type's mention into a request: "asked for case studies", "要报价",
+# "просят кейсы". "NPS 10" mentions a survey; it does not ask for one.
+_REQUEST = re.compile(
+    r"(?<!\w)(ask\w*|want\w*|need\w*|send|share|request\w*|looking for|where|any|got|have|pls|please|"
+    r"прос\w*|нуж\w*|хот\w*|отправ\w*|пришл\w*|ищ\w*|где|есть ли)(?!\w)[^.;!?]{0,40}$"
+    r"|(要|想要|需要|发|有没有|求|找|给)[^。；！？.;!?]{0,12}$"
+)
+
+
 def requested_content_types(text: str) -> dict[str, str]:
-    """Content types the text names (content type key -> the words used), e.g. 'case studies'."""
-    return {h.content_type: h.phrase for h in find_cues(text) if h.content_type}
+    """Content types the text asks for (content type key -> the words used), e.g. 'case studies'
+    in "asked for case studies"; a mention without a request word before it in the same clause
+    does not count."""
+    folded = fold(text)
+    return {h.content_type: h.phrase for h in find_cues(text)
+            if h.content_type and _REQUEST.search(folded[max(0, h.start - 60):h.start])}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -82,6 +83,7 @@ class Recommender:
         self._lock = threading.RLock()
         self._by_stage: dict[str, np.ndarray] = {}
         self._positions: dict[int, int] = {}
+        self._documents: dict[int, tuple[str, str]] = {}  # id -> (content hash, indexed text)
 
     # -- keeping in step with the database -------------------------------------------------------
     def sync(self) -> SyncReport:
@@ -94,7 +96,10 @@ class Recommender:
                                 a.language)
                 for a in rows
             }
-            report = self.vectors.sync({a.id: (a.content_hash(), views[a.id].document_text()) for a in rows})
+            # Hash the text that is embedded: a change to an asset or to how assets are indexed re-embeds it.
+            texts = {i: v.document_text() for i, v in views.items()}
+            self._documents = {i: (hashlib.sha1(t.encode("utf-8")).hexdigest(), t) for i, t in texts.items()}
+            report = self.vectors.sync(self._documents)
             ids = sorted(views)
             self.lexical.build(ids, [views[i].document_text() for i in ids])
             self.assets = views
@@ -108,12 +113,8 @@ class Recommender:
     def rebuild_index(self) -> int:
         """Re-embed every active asset from scratch (e.g. after changing the model settings)."""
         with self._lock:
-            self.vectors.rebuild({i: (h, self.assets[i].document_text()) for i, h in self._hashes().items()})
+            self.vectors.rebuild(self._documents)
             return len(self.vectors)
-
-    def _hashes(self) -> dict[int, str]:
-        with Session(self.engine) as session:
-            return {a.id: a.content_hash() for a in list_assets(session) if a.id in self.assets}
 
     def refresh_if_stale(self) -> bool:
         """Cheap check of the library version; re-sync when another writer changed the library."""

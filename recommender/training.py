@@ -28,9 +28,9 @@ from scipy.optimize import minimize_scalar
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from content_library.vocabulary import STAGES
-from recommender.classifier import Prototypes, StageResult, cue_scores, result_from, softmax
-from recommender.cues import CueHit, find_cues
+from content_library.vocabulary import CONTENT_TYPES, STAGES
+from recommender.classifier import EXEMPLARS, Prototypes, StageResult, cue_scores, result_from, softmax
+from recommender.cues import BEHAVIOUR_CUES, BEHAVIOUR_WEIGHT, CONTENT_WEIGHT, CueHit, find_cues
 from recommender.embedder import Embedder
 
 log = logging.getLogger(__name__)
@@ -69,8 +69,18 @@ def stage_probabilities(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return stages / stages.sum(axis=1, keepdims=True), probs[:, len(STAGES)]
 
 
+def feature_signature() -> str:
+    """Changes whenever the features change: the cue sheet, the content-type names, the prototypes."""
+    payload = json.dumps([BEHAVIOUR_CUES, BEHAVIOUR_WEIGHT, CONTENT_WEIGHT,
+                          [(ct.key, ct.label, ct.stages, ct.aliases) for ct in CONTENT_TYPES],
+                          EXEMPLARS.read_text(encoding="utf-8")], ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
 def fingerprint(embedder_id: str, examples: list[Example]) -> str:
+    """Identifies a trained model: the embedder, the features and every training example."""
     digest = hashlib.sha256(embedder_id.encode())
+    digest.update(feature_signature().encode())
     for ex in examples:
         digest.update(f"{ex.stage}\t{ex.text}\n".encode())
     return digest.hexdigest()[:32]
