@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import tempfile
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from recommender.training import load_or_train
 
 QUERIES = Path(__file__).resolve().parent / "data" / "queries.yaml"
 BASE = "https://freightline.example/"
+SPEED: dict[str, dict[str, float]] = {}  # embedder -> load time, ms per document, query p50
 K = 5
 
 
@@ -57,10 +59,20 @@ def build(embedder_spec: str, workdir: Path) -> Recommender:
     engine = make_engine(f"sqlite:///{workdir / f'{embedder_spec}.db'}")
     migrate(engine)
     import_records(engine, read_file(SAMPLE_LIBRARY), "bench")
+    started = time.perf_counter()
     embedder = load_embedder(embedder_spec)
+    load_s = time.perf_counter() - started
     classifier = load_or_train(embedder, workdir, [])  # the shipped training set, no corrections
     rec = Recommender(engine, embedder, workdir / f"index-{embedder_spec}", classifier)
+    started = time.perf_counter()
     rec.sync()
+    per_doc = (time.perf_counter() - started) / max(len(rec.assets), 1) * 1000
+    timings = []
+    for q in load_queries():
+        started = time.perf_counter()
+        embedder.embed_queries([q.text])
+        timings.append((time.perf_counter() - started) * 1000)
+    SPEED[embedder_spec] = {"load_s": load_s, "doc_ms": per_doc, "query_p50_ms": float(np.percentile(timings, 50))}
     return rec
 
 
@@ -128,4 +140,8 @@ def table(results) -> str:
         acc = metrics["all"]["stage_acc"]
         acc_cell = "—" if math.isnan(acc) else f"{acc:.3f}"
         lines.append(f"| {name} | {cells} | {metrics['all']['stage_p@5']:.3f} | {acc_cell} |")
+    lines += ["", "| embedder | model load (s) | document embedding (ms/doc, index build) | query embedding p50 (ms) |",
+              "|---|---|---|---|"]
+    for spec, speed in SPEED.items():
+        lines.append(f"| {spec} | {speed['load_s']:.2f} | {speed['doc_ms']:.1f} | {speed['query_p50_ms']:.1f} |")
     return "\n".join(lines)

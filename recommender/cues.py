@@ -132,6 +132,11 @@ def _compiled() -> list[tuple[str, float, str | None, re.Pattern[str]]]:
 def find_cues(text: str) -> list[CueHit]:
     """Every cue in the text, in order, except negated ones. Where cues overlap, the longest wins
     (behaviour cues before content-type mentions of the same length)."""
+    return list(_find_cues(text))
+
+
+@lru_cache(maxsize=512)  # classification and ranking both read the same description's cues
+def _find_cues(text: str) -> tuple[CueHit, ...]:
     folded = fold(text)
     same = len(folded) == len(text)
     found = []
@@ -150,7 +155,7 @@ def find_cues(text: str) -> list[CueHit]:
         taken.update(range(start, end))
         phrase = (text[start:end] if same else folded[start:end]).strip()
         hits.append(CueHit(stage, phrase, start, weight, content_type or named.get((start, end))))
-    return sorted(hits, key=lambda h: h.start)
+    return tuple(sorted(hits, key=lambda h: h.start))
 
 
 # Words that turn a content type's mention into a request: "asked for case studies", "要报价",

@@ -167,13 +167,16 @@ class Recommender:
             result = StageResult.forced(filters.stage) if filters.stage else self.classifier.classify(text, vector)
             allowed = self._allowed(filters)
             pool = CANDIDATES + offset
-            hits: dict[int, float] = dict(self.vectors.search(vector, pool, allowed))
-            # Also search among assets of the likely stages, so stage-fit items are never crowded out.
-            likely = [s for s, p in result.probabilities.items() if p >= 0.5 * result.confidence]
-            stage_ids = np.unique(np.concatenate([self._by_stage.get(s, np.zeros(0, np.int64)) for s in likely]))
-            if allowed is not None:
-                stage_ids = np.intersect1d(stage_ids, allowed)
-            hits.update(self.vectors.search(vector, pool, stage_ids))
+            hits: dict[int, float] = dict(self.vectors.search(vector, 2 * pool, allowed))
+            # Enough assets of the likely stages must be candidates, or stage-fit items could be
+            # crowded out by off-stage ones: search among them too when the global search found few.
+            top = max(result.probabilities.values())
+            likely = {s for s, p in result.probabilities.items() if p >= 0.5 * top}
+            if sum(1 for i in hits if likely.intersection(self.assets[i].stages)) < pool:
+                stage_ids = np.unique(np.concatenate([self._by_stage[s] for s in likely]))
+                if allowed is not None:
+                    stage_ids = np.intersect1d(stage_ids, allowed)
+                hits.update(self.vectors.search(vector, pool, stage_ids))
             bm25 = self.lexical.scores(text)
             if allowed is not None and len(self.lexical):
                 bm25 = np.where(np.isin(self.lexical.ids, allowed), bm25, 0.0)
