@@ -45,13 +45,13 @@ def runtime(ctx: click.Context) -> Runtime:
     return ctx.ensure_object(dict)["runtime"]
 
 
-def _stage_option(value: str | None) -> str | None:
+def _stage_option(value: str | None, name: str = "--stage") -> str | None:
     if value is None:
         return None
     try:
         return parse_stage(value)
     except UnknownName as exc:
-        raise Failure(f"--stage: {exc}") from exc
+        raise Failure(f"{name}: {exc}") from exc
 
 
 def _type_option(value: str | None) -> str | None:
@@ -114,8 +114,6 @@ def _answer(ctx, text, k, filters, offset=0):
     try:
         rec = runtime(ctx).recommender.recommend(text, k=k, filters=filters, offset=offset)
     except EmptyQuery as exc:
-        raise Failure(str(exc)) from exc
-    except EmbedderError as exc:
         raise Failure(str(exc)) from exc
     if rec.truncated:
         click.echo(f"journeybot: warning: the text is over {len(rec.text):,} characters; only the start was used",
@@ -192,7 +190,7 @@ def _recommend_jsonl(ctx, k: int, filters: Filters) -> None:
 
 
 def _stage_json(item_id, result) -> dict:
-    return {"id": item_id, **{k: v for k, v in result.to_dict().items()}}
+    return {"id": item_id, **result.to_dict()}
 
 
 @cli.command()
@@ -242,7 +240,7 @@ def classifier() -> None:
 @click.pass_context
 def classifier_correct(ctx, text: str, stage: str) -> None:
     """Record that TEXT describes a prospect at STAGE (used at the next retrain)."""
-    stage = _stage_option(stage)
+    stage = _stage_option(stage, "STAGE")
     rt = runtime(ctx)
     try:
         correction = rt.recommender.record_correction(text, stage, predicted=rt.recommender.classify(text).stage)
@@ -405,7 +403,7 @@ def db_upgrade(ctx) -> None:
 def main() -> None:
     try:
         cli(standalone_mode=True)
-    except DatabaseURLError as exc:
+    except (DatabaseURLError, EmbedderError) as exc:  # settings that cannot work: say which, no traceback
         click.echo(f"journeybot: error: {exc}", err=True)
         sys.exit(2)
     except OperationalError as exc:

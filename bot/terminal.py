@@ -17,7 +17,8 @@ def render_recommendation(rec: Recommendation, framework: str = "canonical", off
     if s.overridden:
         lines.append(f"Stage: {display(s.stage, framework)} (as you chose)")
     else:
-        lines.append(f"Stage: {display(s.stage, framework)} — confidence {s.confidence:.0%}")
+        # A model is never certain: show at most 99%.
+        lines.append(f"Stage: {display(s.stage, framework)} — confidence {min(s.confidence, 0.99):.0%}")
         if s.unsure:
             lines.append(
                 f"  Not sure: it could also be {display(s.runner_up(), framework)}. "

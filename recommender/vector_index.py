@@ -22,7 +22,7 @@ import numpy as np
 from recommender.embedder import Embedder
 
 log = logging.getLogger(__name__)
-# Above this many vectors an HNSW graph replaces exact search (see README, "Scale").
+# Above this many vectors an HNSW graph replaces exact search (approximate; see the README).
 EXACT_SEARCH_LIMIT = 50_000
 
 

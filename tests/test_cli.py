@@ -178,7 +178,8 @@ def test_correction_is_stored_and_retrain_uses_it(cli_env):
 
     assert retrain.exit_code == 0 and f"retrained on {len(load_examples()) + 1} examples" in retrain.output
     assert list((cli_env / "classifier").glob("*.npz"))
-    assert run("classifier", "correct", "x", "nope").exit_code == 2
+    bad = run("classifier", "correct", "x", "nope")
+    assert bad.exit_code == 2 and "STAGE: unknown stage" in bad.stderr
 
 
 def test_console_stage_override_is_stored_as_a_correction(seeded):
@@ -194,3 +195,11 @@ def test_console_stage_override_is_stored_as_a_correction(seeded):
         [correction] = list_corrections(session)
     assert (correction.text, correction.stage, correction.predicted_stage, correction.source) == (
         "CFO wants pricing", "retention", "decision", "console")
+
+
+def test_unknown_embedder_setting_is_reported_plainly(tmp_path):
+    env = {**os.environ, "JOURNEYBOT_DATA_DIR": str(tmp_path), "JOURNEYBOT_EMBEDDER": "word2vec"}
+    proc = subprocess.run([sys.executable, "-m", "bot", "classify", "pricing"], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("journeybot: error: unknown embedder 'word2vec'") and "Traceback" not in proc.stderr
