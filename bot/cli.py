@@ -45,22 +45,22 @@ def runtime(ctx: click.Context) -> Runtime:
     return ctx.ensure_object(dict)["runtime"]
 
 
-def _stage_option(value: str | None, name: str = "--stage") -> str | None:
+def _vocabulary_option(value: str | None, parse, name: str) -> str | None:
+    """Parse a stage or content-type option; an unknown name is a user error with suggestions."""
     if value is None:
         return None
     try:
-        return parse_stage(value)
+        return parse(value)
     except UnknownName as exc:
         raise Failure(f"{name}: {exc}") from exc
 
 
+def _stage_option(value: str | None, name: str = "--stage") -> str | None:
+    return _vocabulary_option(value, parse_stage, name)
+
+
 def _type_option(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return parse_content_type(value)
-    except UnknownName as exc:
-        raise Failure(f"--type: {exc}") from exc
+    return _vocabulary_option(value, parse_content_type, "--type")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
