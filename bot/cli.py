@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError
-from bot.terminal import render_recommendation
+from bot.terminal import format_confidence, render_recommendation
 from content_library.db import DatabaseURLError, session_scope
 from content_library.files import (
     FORMATS,
@@ -124,15 +124,22 @@ def _answer(ctx, text, k, filters, offset=0):
 JSONL_BATCH = 32
 
 
-def _parse_jsonl_line(line: str) -> tuple[object, str]:
-    record = json.loads(line)
+def _parse_jsonl_line(line: str) -> tuple[object, str | None, str | None]:
+    """(id, text, None) for a good line, (id if readable, None, reason) for a bad one."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, None, exc.msg
     if not isinstance(record, dict):
-        raise ValueError('each line must be an object like {"id": 1, "text": "…"}')
-    text = record.get("text")
+        return None, None, 'each line must be an object like {"id": 1, "text": "…"}'
+    item_id, text = record.get("id"), record.get("text")
     if not isinstance(text, str):
-        raise ValueError('"text" must be a string')
-    prepare_text(text)  # raises EmptyQuery for empty text
-    return record.get("id"), text
+        return item_id, None, '"text" must be a string'
+    try:
+        prepare_text(text)
+    except EmptyQuery as exc:
+        return item_id, None, str(exc)
+    return item_id, text, None
 
 
 def _each_jsonl_line(answer_batch) -> None:
@@ -140,12 +147,12 @@ def _each_jsonl_line(answer_batch) -> None:
     JSONL_BATCH (the model embeds a batch at once). A bad line gets {"id", "error"} and a message on
     stderr, the rest are still answered, and the exit code is 2 at the end."""
     failed = 0
-    pending: list[tuple[int, object, str | None, str | None]] = []  # (line, id, text, error)
+    pending: list[tuple[object, str | None, str | None]] = []  # (id, text, error)
 
     def flush() -> None:
-        good = [(item_id, text) for _, item_id, text, error in pending if error is None]
+        good = [(item_id, text) for item_id, text, error in pending if error is None]
         answers = iter(answer_batch(good) if good else [])
-        for _, item_id, _text, error in pending:
+        for item_id, _text, error in pending:
             out = {"id": item_id, "error": error} if error is not None else next(answers)
             click.echo(json.dumps(out, ensure_ascii=False))
         pending.clear()
@@ -153,20 +160,11 @@ def _each_jsonl_line(answer_batch) -> None:
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
-        try:
-            item_id, text = _parse_jsonl_line(line)
-            pending.append((number, item_id, text, None))
-        except (ValueError, EmptyQuery) as exc:  # json.JSONDecodeError is a ValueError
+        item_id, text, error = _parse_jsonl_line(line)
+        if error is not None:
             failed += 1
-            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
-            click.echo(f"journeybot: error: line {number}: {reason}", err=True)
-            item_id = None
-            try:
-                parsed = json.loads(line)
-                item_id = parsed.get("id") if isinstance(parsed, dict) else None
-            except ValueError:
-                pass
-            pending.append((number, item_id, None, reason))
+            click.echo(f"journeybot: error: line {number}: {error}", err=True)
+        pending.append((item_id, text, error))
         if len(pending) >= JSONL_BATCH:
             flush()
     flush()
@@ -219,7 +217,7 @@ def classify(ctx, text, as_json, jsonl) -> None:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     framework = runtime(ctx).settings.framework
-    click.echo(f"{display(result.stage, framework)} — confidence {result.confidence:.0%}"
+    click.echo(f"{display(result.stage, framework)} — confidence {format_confidence(result.confidence)}"
                + (f" (unsure: could be {display(result.runner_up(), framework)})" if result.unsure else ""))
     for stage, p in sorted(result.probabilities.items(), key=lambda kv: -kv[1]):
         click.echo(f"  {stage:<14} {p:6.1%}")

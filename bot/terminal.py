@@ -9,6 +9,11 @@ from recommender.service import Recommendation
 from recommender.stages import display
 
 
+def format_confidence(confidence: float) -> str:
+    """A model is never certain: show at most 99%."""
+    return f"{min(confidence, 0.99):.0%}"
+
+
 def render_recommendation(rec: Recommendation, framework: str = "canonical", offset: int = 0) -> str:
     s = rec.stage
     lines = []
@@ -17,8 +22,7 @@ def render_recommendation(rec: Recommendation, framework: str = "canonical", off
     if s.overridden:
         lines.append(f"Stage: {display(s.stage, framework)} (as you chose)")
     else:
-        # A model is never certain: show at most 99%.
-        lines.append(f"Stage: {display(s.stage, framework)} — confidence {min(s.confidence, 0.99):.0%}")
+        lines.append(f"Stage: {display(s.stage, framework)} — confidence {format_confidence(s.confidence)}")
         if s.unsure:
             lines.append(
                 f"  Not sure: it could also be {display(s.runner_up(), framework)}. "

@@ -83,7 +83,7 @@ class Recommender:
         self._lock = threading.RLock()
         self._by_stage: dict[str, np.ndarray] = {}
         self._positions: dict[int, int] = {}
-        self._documents: dict[int, tuple[str, str]] = {}  # id -> (content hash, indexed text)
+        self._documents: dict[int, tuple[str, str]] = {}  # id -> (hash of the indexed text, indexed text)
 
     # -- keeping in step with the database -------------------------------------------------------
     def sync(self) -> SyncReport:
@@ -101,7 +101,7 @@ class Recommender:
             self._documents = {i: (hashlib.sha1(t.encode("utf-8")).hexdigest(), t) for i, t in texts.items()}
             report = self.vectors.sync(self._documents)
             ids = sorted(views)
-            self.lexical.build(ids, [views[i].document_text() for i in ids])
+            self.lexical.build(ids, [texts[i] for i in ids])
             self.assets = views
             self._positions = {asset_id: p for p, asset_id in enumerate(ids)}
             self._by_stage = {

@@ -19,7 +19,8 @@ def is_han(ch: str) -> bool:
 
 
 def fold(text: str) -> str:
-    """Fold for matching. Keeps the length of the text unchanged where it can (see `same_length`)."""
+    """Fold for matching. The length usually stays the same; callers that map positions back to the
+    original text check that it did."""
     text = unicodedata.normalize("NFKC", text).lower()
     if _HAN.search(text):
         text = zhconv.convert(text, "zh-cn")
