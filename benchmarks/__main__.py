@@ -7,7 +7,7 @@ import os
 import platform
 import time
 
-from benchmarks import latency, recommend_quality, stage_classifier
+from benchmarks import latency, recommend_quality, slack_latency, stage_classifier
 
 
 def main() -> None:
@@ -18,6 +18,7 @@ def main() -> None:
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-classifier", action="store_true")
+    parser.add_argument("--skip-slack", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     print(f"# journeybot benchmarks — {time.strftime('%Y-%m-%d')}, {platform.processor() or platform.machine()}, "
@@ -33,6 +34,10 @@ def main() -> None:
     if not args.skip_latency:
         print("## Warm recommend latency (default embedder, model load excluded)\n")
         print(latency.table(latency.run([int(s) for s in args.sizes.split(",")])))
+        print()
+    if not args.skip_slack:
+        print("## /journey through `journeybot serve` (signed HTTP, local Slack stand-in)\n")
+        print(slack_latency.table(slack_latency.run()))
 
 
 if __name__ == "__main__":

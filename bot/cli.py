@@ -264,15 +264,74 @@ def chat(ctx) -> None:
     run_console(runtime(ctx), sys.stdin, click.echo)
 
 
+def _slack_app(ctx, socket_mode: bool):
+    from slack_bolt.error import BoltError
+
+    from bot.slack_app import create_app
+
+    settings = runtime(ctx).settings
+    missing = [name for name, value in (("SLACK_BOT_TOKEN", settings.slack_bot_token),
+                                         ("SLACK_APP_TOKEN" if socket_mode else "SLACK_SIGNING_SECRET",
+                                          settings.slack_app_token if socket_mode else settings.slack_signing_secret))
+               if not value]
+    if missing:
+        raise Failure(f"set {' and '.join(missing)} (see README: Slack set-up)")
+    try:
+        return create_app(runtime(ctx), socket_mode=socket_mode)
+    except BoltError as exc:
+        raise Failure(f"Slack refused the bot token: {exc}") from exc
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), help="Port to listen on (default: $PORT, else 3000).")
+@click.option("--host", default="0.0.0.0", show_default=True, help="Interface to listen on.")
+@click.pass_context
+def serve(ctx, port: int | None, host: str) -> None:
+    """HTTP mode: Slack sends commands, events and interactivity to POST /slack/events."""
+    from bot.server import EVENTS_PATH, create_server
+
+    rt = runtime(ctx)
+    app = _slack_app(ctx, socket_mode=False)
+    server = create_server(app, rt, host, port or rt.settings.port)
+    rt.load_in_background()
+    click.echo(f"journeybot listening on http://{host}:{server.effective_port}{EVENTS_PATH} "
+               f"({rt.settings.web_threads} threads); GET /healthz says when it is ready.", err=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+@cli.command()
+@click.pass_context
+def socket(ctx) -> None:
+    """Socket Mode: no public URL needed (SLACK_APP_TOKEN, an xapp- token)."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    rt = runtime(ctx)
+    app = _slack_app(ctx, socket_mode=True)
+    rt.load_in_background()
+    click.echo("journeybot connecting to Slack in Socket Mode…", err=True)
+    SocketModeHandler(app, rt.settings.slack_app_token).start()
+
+
 @cli.command()
 @click.pass_context
 def start(ctx) -> None:
-    """The main job: the Slack bot when Slack tokens are set, the local console otherwise."""
+    """The main job: Socket Mode when SLACK_BOT_TOKEN and SLACK_APP_TOKEN are set, HTTP when
+    SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are, the local console otherwise."""
     settings = runtime(ctx).settings
-    if settings.slack_bot_token:
-        click.echo("Slack tokens are set, but this build has no Slack adapter yet; starting the local console.",
-                   err=True)
-    ctx.invoke(chat)
+    if settings.slack_bot_token and settings.slack_app_token:
+        ctx.invoke(socket)
+    elif settings.slack_bot_token and settings.slack_signing_secret:
+        ctx.invoke(serve)
+    else:
+        if settings.slack_bot_token:
+            click.echo("SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET "
+                       "(HTTP); starting the local console.", err=True)
+        ctx.invoke(chat)
 
 
 # -- index -------------------------------------------------------------------------------------------

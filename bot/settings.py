@@ -11,6 +11,8 @@ from content_library.db import default_sqlite_url
 from recommender.stages import FRAMEWORKS
 
 DEFAULT_EMBEDDER = "e5"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_PORT = 3000
 
 
 class SettingsError(ValueError):
@@ -26,6 +28,9 @@ class Settings:
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    port: int = DEFAULT_PORT
+    web_threads: int = 8
 
     @property
     def index_dir(self) -> Path:
@@ -38,6 +43,15 @@ class Settings:
         framework = env.get("JOURNEYBOT_FRAMEWORK", "canonical").strip().lower() or "canonical"
         if framework not in FRAMEWORKS:
             raise SettingsError(f"JOURNEYBOT_FRAMEWORK={framework!r} is not one of {', '.join(FRAMEWORKS)}")
+        port_text = (env.get("PORT") or str(DEFAULT_PORT)).strip()
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise SettingsError(f"PORT={port_text!r} is not a port number (1-65535)")
+        threads_text = (env.get("JOURNEYBOT_WEB_THREADS") or "8").strip()
+        if not threads_text.isdigit() or not 1 <= int(threads_text) <= 64:
+            raise SettingsError(f"JOURNEYBOT_WEB_THREADS={threads_text!r} is not a number from 1 to 64")
+        api_url = (env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL).strip()
+        if not api_url.startswith(("http://", "https://")):
+            raise SettingsError(f"SLACK_API_URL={api_url!r} is not an http(s) URL")
         return cls(
             data_dir=data_dir,
             database_url=(env.get("DATABASE_URL") or "").strip() or default_sqlite_url(data_dir),
@@ -46,4 +60,7 @@ class Settings:
             slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
             slack_app_token=env.get("SLACK_APP_TOKEN") or None,
+            slack_api_url=api_url.rstrip("/") + "/",
+            port=int(port_text),
+            web_threads=int(threads_text),
         )

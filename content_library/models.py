@@ -71,7 +71,8 @@ class QueryLog(SQLModel, table=True):
 
 
 class Feedback(SQLModel, table=True):
-    """A thumbs up (+1) or down (-1) on an asset recommended for a stage."""
+    """A thumbs up (+1) or down (-1) on an asset recommended for a stage. One vote per user, asset
+    and answer: voting again on the same answer changes the vote."""
 
     __tablename__ = "feedback"
 
@@ -122,4 +123,27 @@ class StageCorrection(SQLModel, table=True):
     query_id: int | None = Field(default=None, foreign_key="query_log.id")
     source: str = Field(default="cli", max_length=20)
     user_id: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class AssetShare(SQLModel, table=True):
+    """An asset a user shared with a prospect from an answer (the digest counts these as use)."""
+
+    __tablename__ = "asset_shares"
+
+    id: int | None = Field(default=None, primary_key=True)
+    asset_id: int = Field(foreign_key="assets.id", index=True)
+    query_id: int | None = Field(default=None, foreign_key="query_log.id")
+    user_id: str | None = Field(default=None, max_length=40)
+    channel: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class HandledEvent(SQLModel, table=True):
+    """A Slack event id already taken by some process, so a retried delivery is answered once."""
+
+    __tablename__ = "handled_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(max_length=100, unique=True)
     created_at: datetime = Field(default_factory=utcnow, index=True)

@@ -7,9 +7,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from content_library.models import Asset, AuditLog, Feedback, LibraryState, QueryLog, StageCorrection, utcnow
+from content_library.models import (
+    Asset,
+    AssetShare,
+    AuditLog,
+    Feedback,
+    HandledEvent,
+    LibraryState,
+    QueryLog,
+    StageCorrection,
+    utcnow,
+)
 from content_library.validation import AssetInput
 from content_library.vocabulary import STAGES
 
@@ -24,19 +35,31 @@ class UpsertResult:
         return f"{self.created} added, {self.updated} updated, {self.unchanged} unchanged"
 
 
-def bump_version(session: Session) -> int:
-    state = session.exec(select(LibraryState).where(LibraryState.name == "library")).first()
+# Named counters bumped by writes that readers cache: "library" (assets), "feedback" (votes).
+LIBRARY, FEEDBACK = "library", "feedback"
+# An asset is demoted for a stage after this many 👎 (from different answers or users) outnumbering 👍.
+DEMOTE_AFTER = 2
+
+
+def bump_version(session: Session, name: str = LIBRARY) -> int:
+    state = session.exec(select(LibraryState).where(LibraryState.name == name)).first()
     if state is None:
-        state = LibraryState(name="library", version=0)
+        state = LibraryState(name=name, version=0)
     state.version += 1
     state.updated_at = utcnow()
     session.add(state)
     return state.version
 
 
-def library_version(session: Session) -> int:
-    state = session.exec(select(LibraryState).where(LibraryState.name == "library")).first()
+def library_version(session: Session, name: str = LIBRARY) -> int:
+    state = session.exec(select(LibraryState).where(LibraryState.name == name)).first()
     return state.version if state else 0
+
+
+def versions(session: Session) -> tuple[int, int]:
+    """(library version, feedback version) in one query."""
+    rows = dict(session.exec(select(LibraryState.name, LibraryState.version)).all())
+    return rows.get(LIBRARY, 0), rows.get(FEEDBACK, 0)
 
 
 def _audit(session: Session, asset: Asset, action: str, actor: str, before: dict[str, Any] | None) -> None:
@@ -144,3 +167,68 @@ def add_correction(session: Session, text: str, stage: str, *, predicted: str | 
 
 def list_corrections(session: Session) -> list[StageCorrection]:
     return list(session.exec(select(StageCorrection).order_by(StageCorrection.id)))
+
+
+def record_feedback(session: Session, *, asset_id: int, stage: str, value: int, user: str | None,
+                    query_id: int | None) -> Feedback:
+    """Store a vote; the same user voting again on the same answer's asset replaces the vote."""
+    if value not in (1, -1):
+        raise ValueError("feedback is +1 or -1")
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}")
+    if session.get(Asset, asset_id) is None:
+        raise LookupError(f"asset {asset_id} no longer exists")
+    vote = None
+    if user is not None and query_id is not None:
+        vote = session.exec(select(Feedback).where(
+            Feedback.asset_id == asset_id, Feedback.query_id == query_id, Feedback.user_id == user)).first()
+    if vote is None:
+        vote = Feedback(asset_id=asset_id, query_id=query_id, stage=stage, value=value, user_id=user)
+    else:
+        vote.value, vote.stage, vote.created_at = value, stage, utcnow()
+    session.add(vote)
+    bump_version(session, FEEDBACK)
+    session.flush()
+    return vote
+
+
+def demoted_assets(session: Session) -> dict[str, set[int]]:
+    """Per stage, the assets rated down at least DEMOTE_AFTER times and more often down than up."""
+    rows = session.exec(select(Feedback.asset_id, Feedback.stage, Feedback.value)).all()
+    ups: Counter = Counter()
+    downs: Counter = Counter()
+    for asset_id, stage, value in rows:
+        (ups if value > 0 else downs)[(asset_id, stage)] += 1
+    demoted: dict[str, set[int]] = {s: set() for s in STAGES}
+    for (asset_id, stage), n in downs.items():
+        if n >= DEMOTE_AFTER and n > ups[(asset_id, stage)] and stage in demoted:
+            demoted[stage].add(asset_id)
+    return demoted
+
+
+def record_share(session: Session, *, asset_id: int, user: str | None, channel: str | None,
+                 query_id: int | None) -> AssetShare:
+    share = AssetShare(asset_id=asset_id, user_id=user, channel=channel, query_id=query_id)
+    session.add(share)
+    session.flush()
+    return share
+
+
+def get_query(session: Session, query_id: int) -> QueryLog | None:
+    return session.get(QueryLog, query_id)
+
+
+def recent_queries(session: Session, user: str, limit: int = 5) -> list[QueryLog]:
+    return list(session.exec(
+        select(QueryLog).where(QueryLog.slack_user == user).order_by(QueryLog.id.desc()).limit(limit)))
+
+
+def claim_event(session: Session, event_id: str) -> bool:
+    """Take a Slack event id for this delivery: False when another delivery already took it."""
+    try:
+        with session.begin_nested():
+            session.add(HandledEvent(event_id=event_id))
+            session.flush()
+    except IntegrityError:
+        return False
+    return True

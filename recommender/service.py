@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from content_library.db import session_scope
 from content_library.models import QueryLog
-from content_library.repository import add_correction, library_version, list_assets, log_query
+from content_library.repository import add_correction, demoted_assets, list_assets, log_query, versions
 from content_library.validation import detect_language
 from content_library.vocabulary import STAGES
 from recommender.classifier import CueClassifier, StageResult
@@ -28,6 +28,8 @@ from recommender.vector_index import SyncReport, VectorIndex
 log = logging.getLogger(__name__)
 MAX_TEXT = 10_000
 CANDIDATES = 60
+# Score taken off an asset colleagues rated down for the predicted stage (scores are roughly 0..1).
+DEMOTION = 0.3
 
 
 class EmptyQuery(ValueError):
@@ -80,6 +82,8 @@ class Recommender:
         self.classifier = classifier or CueClassifier(embedder)
         self.assets: dict[int, AssetView] = {}
         self.version = -1
+        self.feedback_version = -1
+        self.demoted: dict[str, set[int]] = {s: set() for s in STAGES}
         self._lock = threading.RLock()
         self._by_stage: dict[str, np.ndarray] = {}
         self._positions: dict[int, int] = {}
@@ -89,7 +93,9 @@ class Recommender:
     def sync(self) -> SyncReport:
         """Reload the active assets from the database and bring both indexes up to date."""
         with self._lock, Session(self.engine) as session:
-            version = library_version(session)
+            version, feedback_version = versions(session)
+            self.demoted = demoted_assets(session)
+            self.feedback_version = feedback_version
             rows = list_assets(session)
             views = {
                 a.id: AssetView(a.id, a.title, a.url, a.description, a.content_type, tuple(a.stages), tuple(a.tags),
@@ -117,10 +123,14 @@ class Recommender:
             return len(self.vectors)
 
     def refresh_if_stale(self) -> bool:
-        """Cheap check of the library version; re-sync when another writer changed the library."""
+        """Cheap check of the library and feedback versions; catch up when another writer (a thread,
+        another process) changed the library or the votes. True when the library was re-synced."""
         with Session(self.engine) as session:
-            current = library_version(session)
-        if current != self.version:
+            library, feedback = versions(session)
+            if library == self.version and feedback != self.feedback_version:
+                self.demoted = demoted_assets(session)
+                self.feedback_version = feedback
+        if library != self.version:
             self.sync()
             return True
         return False
@@ -192,7 +202,8 @@ class Recommender:
                     dense = self._dense_score(asset_id, vector)
                 candidates.append(Candidate(view, dense, float(bm25[self._positions[asset_id]])))
             query_terms = self.lexical.query_words(text)
-            items = rank(candidates, result.probabilities, k, offset, language=detect_language(text),
+            demoted = dict.fromkeys(self.demoted.get(result.stage, ()), DEMOTION)
+            items = rank(candidates, result.probabilities, k, offset, demoted, language=detect_language(text),
                          requested=requested_content_types(text),
                          matched_terms=lambda a: self.lexical.matched_terms(query_terms, self._positions[a.id]))
         return Recommendation(text, truncated, result, items)

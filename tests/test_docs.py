@@ -23,3 +23,32 @@ def test_quick_start_is_the_two_make_commands_and_ci_runs_the_second():
     assert "make run" in README and "make test" in README
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
     assert "exec make test" in ci
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_manifest_declares_what_the_code_uses():
+    import json
+
+    from bot import ids
+    from bot.server import EVENTS_PATH
+
+    manifest = json.loads((ROOT / "manifest.json").read_text(encoding="utf-8"))
+    features, settings = manifest["features"], manifest["settings"]
+    assert {c["command"] for c in features["slash_commands"]} == {ids.JOURNEY_COMMAND}
+    assert {s["callback_id"] for s in features["shortcuts"]} == {ids.RECOMMEND_SHORTCUT}
+    assert tuple(settings["event_subscriptions"]["bot_events"]) == ids.BOT_EVENTS
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == set(ids.BOT_SCOPES)
+    assert settings["interactivity"]["is_enabled"] and features["app_home"]["home_tab_enabled"]
+    urls = [c["url"] for c in features["slash_commands"]] + [settings["event_subscriptions"]["request_url"],
+                                                             settings["interactivity"]["request_url"]]
+    assert all(u.endswith(EVENTS_PATH) for u in urls)
+
+
+def test_slack_settings_and_procfile():
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "PORT",
+                 "JOURNEYBOT_WEB_THREADS"):
+        assert f"`{name}`" in README
+    procfile = dict(line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line)
+    assert procfile["web"].startswith("journeybot serve") and procfile["release"] == "journeybot db upgrade"

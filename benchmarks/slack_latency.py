@@ -1,0 +1,120 @@
+"""`/journey` through `journeybot serve`: ack latency and time to the full answer.
+
+A real `journeybot serve` process (waitress, its default thread count) on the sample library, and
+a local stand-in for Slack's Web API and response URLs. Each ask is a signed slash-command POST;
+"ack" is the HTTP round trip, "answer" the time from sending until the answer reaches the response
+URL. Sequential asks first, then rounds of N concurrent asks.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from benchmarks.latency import ASKS
+from benchmarks.recommend_quality import load_queries
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from slack_standin import SlackSigner, SlackStandIn  # noqa: E402  (test support shared with the tests)
+
+SECRET = "bench-secret"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def run(sequential: int = 40, concurrency: int = 20, rounds: int = 3) -> dict[str, dict[str, float]]:
+    texts = [q.text for q in load_queries()] + ASKS
+    standin = SlackStandIn()
+    data = Path(tempfile.mkdtemp(prefix="journeybot-slack-bench-"))
+    env = {**os.environ, "JOURNEYBOT_DATA_DIR": str(data), "SLACK_API_URL": standin.api_url,
+           "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET}
+    env.pop("DATABASE_URL", None)
+    cmd = [sys.executable, "-m", "bot"]
+    subprocess.run([*cmd, "library", "seed"], env=env, check=True, capture_output=True)
+    port = _free_port()
+    server = subprocess.Popen([*cmd, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    slack = SlackSigner(f"http://127.0.0.1:{port}/slack/events", SECRET)
+    counter = iter(range(10**9))
+    try:
+        _wait_healthy(port, server)
+
+        def one(text: str) -> tuple[float, float]:
+            name = f"b{next(counter)}"
+            started = time.monotonic()
+            reply = slack.command(text, response_url=standin.response_url(name))
+            if reply.status != 200:
+                raise RuntimeError(f"ack was HTTP {reply.status}")
+            answer = standin.wait_for(f"/respond/{name}", timeout=60)[0]
+            return reply.elapsed, answer.at - started
+
+        for text in texts[:3]:  # warm-up
+            one(text)
+        results = {"sequential": [one(texts[i % len(texts)]) for i in range(sequential)]}
+        concurrent: list[tuple[float, float]] = []
+
+        def worker(text: str) -> None:
+            concurrent.append(one(text))
+
+        for r in range(rounds):
+            threads = [threading.Thread(target=worker, args=(texts[(r * concurrency + i) % len(texts)],))
+                       for i in range(concurrency)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        results[f"{concurrency} concurrent"] = concurrent
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        standin.close()
+    return {
+        mode: {"n": len(v), "ack_p50": _pct([a for a, _ in v], .5), "ack_p99": _pct([a for a, _ in v], .99),
+               "answer_p50": _pct([b for _, b in v], .5), "answer_p99": _pct([b for _, b in v], .99),
+               "answer_mean": statistics.mean(b for _, b in v)}
+        for mode, v in results.items()
+    }
+
+
+def _wait_healthy(port: int, server: subprocess.Popen, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("journeybot serve exited during start-up")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise RuntimeError("journeybot serve did not become healthy")
+
+
+def table(results: dict[str, dict[str, float]]) -> str:
+    lines = ["| mode | asks | ack p50 | ack p99 | answer p50 | answer p99 |", "|---|---:|---:|---:|---:|---:|"]
+    for mode, r in results.items():
+        lines.append(f"| {mode} | {r['n']} | {r['ack_p50'] * 1000:.0f} ms | {r['ack_p99'] * 1000:.0f} ms | "
+                     f"{r['answer_p50'] * 1000:.0f} ms | {r['answer_p99'] * 1000:.0f} ms |")
+    lines.append("\nGoal: ack p99 ≤ 300 ms; answer p50 ≤ 500 ms.")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(table(run()))

@@ -1,0 +1,228 @@
+"""Block Kit for every message and view journeybot sends: small pure functions returning plain dicts.
+
+Everything a user typed or a marketer wrote is escaped (bot.mrkdwn) and cut to Block Kit's limits
+here, so no library content can make Slack reject a message. Plain dicts rather than slack_sdk's
+model classes: their validation on every `to_dict()` cost ~4.5 ms per answer; the tests validate
+every builder's output with those classes instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot import ids
+from bot.mrkdwn import escape, link, quote_block, shorten
+from bot.terminal import format_confidence
+from content_library.vocabulary import CONTENT_TYPE_BY_KEY, STAGES
+from recommender.service import MAX_TEXT, Recommendation
+from recommender.stages import CANONICAL, display
+
+SECTION_LIMIT = 3000  # characters in a section's text
+BUTTON_TEXT_LIMIT = 75
+MAX_ITEMS = 5  # assets per answer; 2 blocks each keeps an answer far below 50 blocks
+
+USAGE = (
+    "Describe your prospect in plain words and I'll tell you their journey stage and what to send.\n"
+    "For example: `/journey VP Ops at a 200-person carrier, comparing us with two vendors, asked for case studies`\n"
+    "English, 中文 and русский all work. You can also mention me in a channel, DM me, or use "
+    "*Recommend content* from any message's ⋯ menu."
+)
+
+
+def encode(**values) -> str:
+    """A button value: compact JSON, far below Slack's 2,000 characters (ids and stage names only)."""
+    return json.dumps(values, separators=(",", ":"))
+
+
+def decode(value: str | None) -> dict:
+    try:
+        data = json.loads(value or "")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+Block = dict
+
+
+def _mrkdwn(text: str) -> dict:
+    return {"type": "mrkdwn", "text": shorten_block(text)}
+
+
+def _plain(text: str, limit: int = BUTTON_TEXT_LIMIT) -> dict:
+    return {"type": "plain_text", "text": shorten(text, limit), "emoji": True}
+
+
+def section(text: dict | None = None, block_id: str | None = None, fields: list | None = None) -> dict:
+    block: dict = {"type": "section"}
+    if text is not None:
+        block["text"] = text
+    if fields:
+        block["fields"] = fields[:10]
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def actions(elements: list) -> dict:
+    return {"type": "actions", "elements": elements[:25]}
+
+
+def context(elements: list) -> dict:
+    return {"type": "context", "elements": elements[:10]}
+
+
+def divider() -> dict:
+    return {"type": "divider"}
+
+
+def header(text: str) -> dict:
+    return {"type": "header", "text": _plain(text, 150)}
+
+
+def shorten_block(text: str, limit: int = SECTION_LIMIT) -> str:
+    """Cut section text to Block Kit's limit, keeping line breaks (unlike `shorten`)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _button(label: str, action_id: str, value: str, style: str | None = None) -> dict:
+    button = {"type": "button", "text": _plain(label), "action_id": action_id, "value": value}
+    if style:
+        button["style"] = style
+    return button
+
+
+def type_label(content_type: str) -> str:
+    ct = CONTENT_TYPE_BY_KEY.get(content_type)
+    return ct.label if ct else content_type
+
+
+def stage_header(rec: Recommendation, framework: str) -> str:
+    s = rec.stage
+    if s.overridden:
+        return f"*Stage:* {escape(display(s.stage, framework))} (as you chose)"
+    return f"*Stage:* {escape(display(s.stage, framework))} · confidence {format_confidence(s.confidence)}"
+
+
+def evidence_line(rec: Recommendation, limit: int = 6) -> str | None:
+    if rec.stage.overridden or not rec.stage.evidence:
+        return None
+    parts = [f"“{escape(shorten(e.phrase, 80))}” → {CANONICAL[e.stage].label.lower()}"
+             for e in rec.stage.evidence[:limit]]
+    return "Evidence: " + "; ".join(parts)
+
+
+def asset_blocks(item, query_id: int | None, stage: str) -> list[Block]:
+    a = item.asset
+    text = (f"*{link(a.url, a.title)}*\n{escape(type_label(a.content_type))} · {escape(a.language)}\n"
+            f"_{escape(shorten(item.why, 400))}_")
+    value = encode(q=query_id, a=a.id, s=stage)
+    return [
+        section(block_id=f"{ids.ASSET_BLOCK_PREFIX}{a.id}", text=_mrkdwn(text)),
+        actions(elements=[
+            _button("Share", ids.SHARE, value, "primary"),
+            _button("👍", ids.FEEDBACK_UP, value),
+            _button("👎", ids.FEEDBACK_DOWN, value),
+        ]),
+    ]
+
+
+def stage_menu(query_id: int | None, framework: str) -> dict:
+    options = [{"text": _plain(display(s, framework)), "value": encode(q=query_id, s=s)} for s in STAGES]
+    return {"type": "static_select", "action_id": ids.OVERRIDE_STAGE,
+            "placeholder": _plain("Wrong stage? Pick another"), "options": options}
+
+
+def answer_blocks(rec: Recommendation, framework: str = "canonical", *, offset: int = 0,
+                  has_more: bool = True, asked_by: str | None = None) -> list[Block]:
+    """The whole answer: stage, confidence, evidence, the unsure choice, assets, override and More."""
+    s = rec.stage
+    qid = rec.query_id
+    head = stage_header(rec, framework)
+    if asked_by:
+        head = f"<@{asked_by}> asked:\n{quote_block(rec.text)}\n{head}"
+    else:
+        head = f"{quote_block(rec.text)}\n{head}"
+    blocks: list[Block] = [section(text=_mrkdwn(head))]
+    notes = []
+    evidence = evidence_line(rec)
+    if evidence:
+        notes.append(evidence)
+    if rec.truncated:
+        notes.append(f"Your description was longer than {MAX_TEXT:,} characters; I used the start of it.")
+    if notes:
+        blocks.append(context(elements=[_mrkdwn(n) for n in notes]))
+    if s.unsure and not s.overridden:
+        first, second = s.stage, s.runner_up()
+        blocks.append(section(text=_mrkdwn(
+            f":thinking_face: I'm not sure: this reads like *{escape(display(first, framework))}* or "
+            f"*{escape(display(second, framework))}*. Showing {escape(display(first, framework))} content; "
+            "pick the stage that fits and I'll re-rank.")))
+        blocks.append(actions(elements=[
+            _button(display(st, framework), action_id, encode(q=qid, s=st), "primary" if n == 0 else None)
+            for n, (st, action_id) in enumerate(zip((first, second), ids.PICK_STAGE_IDS, strict=True))
+        ]))
+    blocks.append(divider())
+    if not rec.items:
+        message = ("No more results for this description." if offset else
+                   "No matching assets in the library yet. Ask a marketer to add some (`/content add`).")
+        blocks.append(section(text=_mrkdwn(message)))
+    for item in rec.items[:MAX_ITEMS]:
+        blocks.extend(asset_blocks(item, qid, s.stage))
+    controls: list = [stage_menu(qid, framework)]
+    if rec.items and has_more:
+        controls.append(_button("More", ids.MORE, encode(q=qid, o=offset + len(rec.items), s=s.stage if
+                                                             s.overridden else None)))
+    blocks.append(actions(elements=controls))
+    return blocks
+
+
+def answer_text(rec: Recommendation, framework: str = "canonical") -> str:
+    """The notification / fallback text of an answer (plain, short)."""
+    titles = ", ".join(shorten(i.asset.title, 60) for i in rec.items[:3])
+    return escape(f"Stage: {display(rec.stage.stage, framework)}. " + (f"Try: {titles}" if titles else "No match."))
+
+
+def share_message(asset, user: str | None, description_limit: int = 280) -> tuple[str, list[Block]]:
+    """What Share posts in the channel: prospect-ready, with the link, saying who shared it."""
+    lines = [f"*{link(asset.url, asset.title)}*"]
+    if asset.description:
+        lines.append(escape(shorten(asset.description, description_limit)))
+    by = f"Shared by <@{user}> with journeybot" if user else "Shared with journeybot"
+    blocks = [section(text=_mrkdwn("\n".join(lines))), context(elements=[_mrkdwn(by)])]
+    return escape(shorten(asset.title, 150)), blocks
+
+
+def notice_blocks(text: str) -> list[Block]:
+    return [section(text=_mrkdwn(text))]
+
+
+def home_view(stats: dict, recent: Sequence, framework: str = "canonical") -> dict:
+    """The App Home tab: how to ask, the library per stage, the user's recent asks."""
+    blocks: list[Block] = [
+        header("journeybot"),
+        section(text=_mrkdwn(USAGE)),
+        divider(),
+        section(text=_mrkdwn(f"*The library:* {stats['assets']} active assets")),
+        section(fields=[
+            _mrkdwn(f"*{escape(display(s, framework))}*\n{stats['per_stage'].get(s, 0)} assets") for s in STAGES
+        ]),
+        divider(),
+    ]
+    if recent:
+        lines = []
+        for q in recent:
+            when = q.created_at.strftime("%Y-%m-%d") if isinstance(q.created_at, datetime) else ""
+            stage = q.stage_override or q.predicted_stage
+            lines.append(f"• {when} · *{escape(display(stage, framework))}* · {escape(shorten(q.text, 120))}")
+        blocks.append(section(text=_mrkdwn("*Your recent asks*\n" + "\n".join(lines))))
+    else:
+        blocks.append(section(text=_mrkdwn("*Your recent asks*\nNone yet. Try `/journey` with a prospect.")))
+    return {"type": "home", "blocks": blocks}
+
+
+def to_dicts(blocks: Sequence[Block]) -> list[dict]:
+    """The blocks as JSON-ready dicts (they already are: a copy, so callers may change it)."""
+    return [dict(b) for b in blocks]

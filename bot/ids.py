@@ -1,0 +1,33 @@
+"""Every Slack identifier the code and manifest.json share: commands, action ids, callback ids."""
+
+JOURNEY_COMMAND = "/journey"
+CONTENT_COMMAND = "/content"
+
+# Message shortcut (manifest: shortcuts[].callback_id).
+RECOMMEND_SHORTCUT = "recommend_content"
+
+# Buttons and menus on an answer.
+SHARE = "share_asset"
+FEEDBACK_UP = "feedback_up"
+FEEDBACK_DOWN = "feedback_down"
+OVERRIDE_STAGE = "override_stage"
+MORE = "more_results"
+# When the classifier is unsure: one button per likely stage (ids must differ within a block).
+PICK_STAGE_PREFIX = "pick_stage_"
+PICK_STAGE_IDS = (PICK_STAGE_PREFIX + "1", PICK_STAGE_PREFIX + "2")
+
+# Block ids.
+ASSET_BLOCK_PREFIX = "asset_"
+
+# Events the app subscribes to (manifest: settings.event_subscriptions.bot_events).
+BOT_EVENTS = ("app_mention", "app_home_opened", "message.im")
+# Bot token scopes the code needs (manifest: oauth_config.scopes.bot), each with what uses it.
+BOT_SCOPES = {
+    "commands": "/journey",
+    "chat:write": "answers to mentions and DMs, Share in threads, error notes",
+    "app_mentions:read": "@journeybot in channels",
+    "im:history": "DMs to the bot and follow-ups in DM threads",
+    "channels:history": "earlier messages of a public-channel thread (follow-ups)",
+    "groups:history": "earlier messages of a private-channel thread (follow-ups)",
+    "mpim:history": "earlier messages of a group-DM thread (follow-ups)",
+}

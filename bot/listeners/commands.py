@@ -1,0 +1,25 @@
+"""/journey: acknowledged at once, answered through the response URL."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App
+
+from bot import ids
+from bot.asks import Origin
+from bot.blocks import USAGE
+from bot.delivery import respond
+from bot.listeners.answers import answer_message, is_help
+from bot.mrkdwn import escape, shorten, to_plain
+
+
+def register(app: App, services) -> None:
+    @app.command(ids.JOURNEY_COMMAND)
+    def journey(ack: Ack, command: dict) -> None:
+        text = to_plain(command.get("text") or "")
+        if not text or is_help(text):
+            ack(response_type="ephemeral", text=USAGE)
+            return
+        ack(response_type="ephemeral", text=f":mag: Looking for content for “{escape(shorten(text, 120))}”…")
+        origin = Origin("slack", command.get("user_id"), command.get("channel_id"), command.get("team_id"))
+        rec = services.asks.ask(text, origin)
+        respond(command["response_url"], answer_message(rec, services.framework))

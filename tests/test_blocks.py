@@ -1,0 +1,114 @@
+"""Block Kit builders and mrkdwn safety, as pure functions: `.to_dict()` output, escaping, limits."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot import ids
+from bot.blocks import answer_blocks, decode, home_view, share_message, to_dicts
+from bot.mrkdwn import escape, link, to_plain
+from recommender.classifier import Evidence, StageResult
+from recommender.ranking import AssetView, RankedItem
+from recommender.service import Recommendation
+
+HOSTILE_TITLE = "<!channel> Pricing & ROI | <https://evil.example|click> " + "x" * 400
+HOSTILE_DESC = "<!here> " + "y" * 12_000
+
+
+def item(n: int, title: str = "Case study", description: str = "", url: str | None = None) -> RankedItem:
+    asset = AssetView(n, title, url or f"https://example.com/a/{n}", description, "case_study",
+                      ("consideration",), ("logistics",), "en")
+    return RankedItem(asset, 0.9, 0.8, 1.0, "consideration", "Case study for the consideration stage; " + "z" * 600)
+
+
+def result(unsure: bool = False, evidence: int = 3) -> StageResult:
+    probs = {"awareness": 0.05, "consideration": 0.55, "decision": 0.3, "retention": 0.05, "advocacy": 0.05}
+    return StageResult("consideration", 0.55, probs, unsure,
+                       [Evidence("<!everyone> compared " + "w" * 200, "consideration")] * evidence)
+
+
+def rec(items, unsure=False, truncated=False, text="Ops lead <@U1> & co") -> Recommendation:
+    return Recommendation(text, truncated, result(unsure), items, query_id=42)
+
+
+def walk_texts(blocks: list[dict]):
+    for b in blocks:
+        if "text" in b:
+            yield b["text"]["text"]
+        for f in b.get("fields", []):
+            yield f["text"]
+        for e in b.get("elements", []):
+            if "text" in e and isinstance(e["text"], dict):
+                yield e["text"]["text"]
+            elif "text" in e:
+                yield e["text"]
+
+
+def test_escape_and_link_cannot_break_out():
+    assert escape("<!channel> a & b > c") == "&lt;!channel&gt; a &amp; b &gt; c"
+    made = link("https://example.com/x?a=1&b=<2>|3", "A|B <c>")
+    assert made.startswith("<https://example.com/x?a=1&amp;b=%3C2%3E%7C3|") and made.endswith("A¦B &lt;c&gt;>")
+    assert made.count("<") == 1 and made.count(">") == 1 and made.count("|") == 1
+
+
+@pytest.mark.parametrize("raw,plain", [
+    ("<@U1> hi <@UBOT>", "@U1 hi"),
+    ("see <https://x.io/p|the page> and <https://y.io>", "see the page and https://y.io"),
+    ("<#C1|sales> <!here> <!subteam^S1|@marketing>", "#sales @here @@marketing"),
+    ("R&amp;D &lt;b&gt;", "R&D <b>"),
+])
+def test_to_plain_reads_slack_encoded_text(raw, plain):
+    assert to_plain(raw, drop_user="UBOT") == plain
+
+
+def test_answer_blocks_fit_block_kit_limits_for_hostile_library_content():
+    items = [item(n, HOSTILE_TITLE, HOSTILE_DESC, url=f"https://example.com/{'p' * 1900}/{n}") for n in range(1, 6)]
+    blocks = to_dicts(answer_blocks(rec(items, unsure=True, truncated=True), "aisas"))  # slack_sdk validates
+    assert len(blocks) <= 50
+    for text in walk_texts(blocks):
+        assert len(text) <= 3000
+        assert "<!channel>" not in text and "<!here>" not in text and "<!everyone>" not in text
+        assert "<https://evil.example" not in text
+    for element in (e for b in blocks if b["type"] == "actions" for e in b["elements"]):
+        assert len(element.get("value", "")) <= 2000
+        assert element["action_id"] in {ids.SHARE, ids.FEEDBACK_UP, ids.FEEDBACK_DOWN, ids.OVERRIDE_STAGE,
+                                        ids.MORE, *ids.PICK_STAGE_IDS}
+    assert "Interest / Search (Consideration)" in json.dumps(blocks)  # the team's framework words and the canonical
+    assert "longer than 10,000" in json.dumps(blocks)
+
+
+def test_answer_without_items_says_what_to_do():
+    blocks = to_dicts(answer_blocks(rec([])))
+    assert "/content add" in json.dumps(blocks)
+    assert not [e for b in blocks if b["type"] == "actions" for e in b["elements"] if e["action_id"] == ids.MORE]
+
+
+def test_button_values_carry_the_answer_and_asset():
+    blocks = to_dicts(answer_blocks(rec([item(7)])))
+    share = next(e for b in blocks if b["type"] == "actions" for e in b["elements"] if e["action_id"] == ids.SHARE)
+    assert decode(share["value"]) == {"q": 42, "a": 7, "s": "consideration"}
+    assert decode("not json") == {} and decode("[1]") == {} and decode(None) == {}
+
+
+def test_share_message_is_escaped_and_names_the_rep():
+    asset = item(3, HOSTILE_TITLE, HOSTILE_DESC).asset
+    text, blocks = share_message(asset, "U0REP")
+    rendered = to_dicts(blocks)
+    assert "<!channel>" not in text and "<!here>" not in json.dumps(rendered)
+    assert "Shared by <@U0REP>" in json.dumps(rendered)
+    assert all(len(t) <= 3000 for t in walk_texts(rendered))
+
+
+def test_home_view_lists_stages_and_escapes_recent_asks():
+    class Q:
+        def __init__(self, text):
+            self.text, self.predicted_stage, self.stage_override = text, "decision", None
+            self.created_at = None
+
+    stats = {"assets": 3, "per_stage": {"awareness": 1, "consideration": 0, "decision": 2, "retention": 0,
+                                        "advocacy": 0}}
+    view = home_view(stats, [Q("<!channel> wants pricing")])
+    text = json.dumps(view)
+    assert view["type"] == "home" and "3 active assets" in text and "&lt;!channel&gt;" in text

@@ -1,0 +1,113 @@
+"""`journeybot serve` / `socket` / `start` as a user runs them: real processes, real HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from slack_standin import SlackSigner, SlackStandIn
+
+SECRET = "serve-secret"
+JOURNEYBOT = [sys.executable, "-m", "bot"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def standin():
+    s = SlackStandIn()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def env(tmp_path, standin):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "PORT"))}
+    environment.update(JOURNEYBOT_DATA_DIR=str(tmp_path / "data"), SLACK_API_URL=standin.api_url,
+                       SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SECRET)
+    return environment
+
+
+def run(env, *args, timeout=120):
+    return subprocess.run([*JOURNEYBOT, *args], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def health(port: int) -> int:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return 0
+
+
+def test_serve_answers_journey_over_http(env, standin):
+    assert run(env, "library", "seed").returncode == 0
+    port = free_port()
+    server = subprocess.Popen([*JOURNEYBOT, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        statuses = []
+        while time.monotonic() < deadline:
+            statuses.append(health(port))
+            if statuses[-1] == 200:
+                break
+            assert server.poll() is None, server.stdout.read()
+            time.sleep(0.1)
+        assert statuses[-1] == 200 and set(statuses) <= {0, 503, 200}
+        slack = SlackSigner(f"http://127.0.0.1:{port}/slack/events", SECRET)
+        reply = slack.command("CFO asked for pricing and an ROI model", response_url=standin.response_url("cli"))
+        assert reply.status == 200
+        answer = standin.wait_for("/respond/cli")[0].body
+        assert "*Stage:* Decision" in json.dumps(answer["blocks"])
+        assert slack.command("x", response_url=standin.response_url("f"), signature="v0=bad").status == 401
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+@pytest.mark.parametrize("command,missing,drop", [
+    ("serve", "SLACK_SIGNING_SECRET", "SLACK_SIGNING_SECRET"),
+    ("serve", "SLACK_BOT_TOKEN", "SLACK_BOT_TOKEN"),
+    ("socket", "SLACK_APP_TOKEN", None),
+])
+def test_missing_slack_settings_are_named(env, command, missing, drop):
+    if drop:
+        env.pop(drop)
+    result = run(env, command)
+    assert result.returncode == 2 and missing in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_rejected_bot_token_is_reported(env, standin):
+    standin.answers["auth.test"] = {"ok": False, "error": "invalid_auth"}
+    result = run(env, "serve", "--port", str(free_port()))
+    assert result.returncode == 2 and "Slack refused the bot token" in result.stderr
+
+
+@pytest.mark.parametrize("name,value", [("PORT", "http"), ("SLACK_API_URL", "slack.com/api"),
+                                        ("JOURNEYBOT_WEB_THREADS", "0")])
+def test_bad_server_settings_are_refused(env, name, value):
+    env[name] = value
+    result = run(env, "serve")
+    assert result.returncode == 2 and name in result.stderr
+
+
+def test_start_without_slack_tokens_is_the_console(env):
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"):
+        env.pop(name)
+    result = subprocess.run([*JOURNEYBOT, "start"], env=env, input=":quit\n", capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0 and "journeybot console" in result.stdout

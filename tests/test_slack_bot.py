@@ -1,0 +1,392 @@
+"""The Slack bot over real HTTP: signed requests in, Web API and response-URL calls out to a stand-in."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+import pytest
+from conftest import postgres_url_or_skip
+from slack_harness import start_harness, wait_until
+from slack_standin import BOT_USER, SlackSigner
+from sqlmodel import Session, select
+
+from bot import ids
+from content_library.models import AssetShare, Feedback, QueryLog, StageCorrection
+from content_library.vocabulary import STAGES
+from recommender.service import Recommender
+
+ASK = "VP Ops at a 200-person carrier, comparing us with two vendors, asked for case studies"
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def bot(request, tmp_path_factory, e5, sample_records):
+    data = tmp_path_factory.mktemp("slackbot")
+    url = f"sqlite:///{data / 'journeybot.db'}" if request.param == "sqlite" else postgres_url_or_skip()
+    harness = start_harness(data, url, e5, sample_records)
+    yield harness
+    harness.close()
+
+
+@pytest.fixture
+def standin(bot):
+    bot.standin.clear()
+    return bot.standin
+
+
+def rows(bot, model, *where):
+    with Session(bot.runtime.engine) as session:
+        return list(session.exec(select(model).where(*where)))
+
+
+def ask(bot, standin, text=ASK, name="r1", user="U0REP"):
+    reply = bot.slack.command(text, response_url=standin.response_url(name), user=user)
+    assert reply.status == 200, reply.body
+    call = standin.wait_for(f"/respond/{name}")[0]
+    return reply, call.body
+
+
+def actions_of(message: dict) -> list[dict]:
+    return [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+
+
+def assets_of(message: dict) -> list[str]:
+    return [b["block_id"] for b in message["blocks"] if b.get("block_id", "").startswith(ids.ASSET_BLOCK_PREFIX)]
+
+
+def click(bot, action: dict, *, response_url: str, user: str = "U0REP", container: dict | None = None,
+          selected: dict | None = None):
+    element = {"action_id": action["action_id"], "block_id": "b", "type": action["type"],
+               "action_ts": str(time.time())}
+    if "value" in action:
+        element["value"] = action["value"]
+    if selected is not None:
+        element["selected_option"] = selected
+    payload = {"type": "block_actions", "user": {"id": user, "name": "rep"}, "channel": {"id": "C0SALES"},
+               "container": container or {"type": "message", "message_ts": "1.1", "channel_id": "C0SALES",
+                                          "is_ephemeral": True},
+               "trigger_id": "1.2.3", "response_url": response_url, "actions": [element]}
+    reply = bot.slack.interaction(payload)
+    assert reply.status == 200, reply.body
+    return reply
+
+
+# -- verification --------------------------------------------------------------------------------------
+def test_url_verification_is_answered(bot):
+    reply = bot.slack.post(json.dumps({"type": "url_verification", "challenge": "abc123", "token": "x"}),
+                           "application/json")
+    assert reply.status == 200 and "abc123" in reply.body
+
+
+@pytest.mark.parametrize("how", ["forged", "unsigned", "replayed", "wrong-secret"])
+def test_unverified_requests_get_401_and_do_nothing(bot, standin, how):
+    before = len(rows(bot, QueryLog))
+    sender = bot.slack
+    kw = {}
+    if how == "forged":
+        kw["signature"] = "v0=" + "0" * 64
+    elif how == "unsigned":
+        kw["sign"] = False
+    elif how == "replayed":  # correctly signed, but six minutes old
+        kw["timestamp"] = int(time.time()) - 6 * 60
+    else:
+        sender = SlackSigner(bot.slack.url, "another-secret")
+    reply = sender.command(ASK, response_url=standin.response_url("x"), **kw)
+    assert reply.status == 401
+    time.sleep(0.3)
+    assert standin.calls == []
+    assert len(rows(bot, QueryLog)) == before
+
+
+# -- /journey -------------------------------------------------------------------------------------------
+def test_journey_acks_at_once_then_answers_with_stage_evidence_and_assets(bot, standin):
+    reply, answer = ask(bot, standin)
+    assert reply.elapsed < 3.0
+    assert "Looking for content" in reply.body
+    assert answer["response_type"] == "ephemeral"
+    text = json.dumps(answer["blocks"], ensure_ascii=False)
+    assert "*Stage:* Consideration" in text and "confidence" in text and "Evidence:" in text
+    assets = assets_of(answer)
+    assert 3 <= len(assets) <= 5
+    first = next(b for b in answer["blocks"] if b.get("block_id", "").startswith(ids.ASSET_BLOCK_PREFIX))
+    assert first["text"]["text"].startswith("*<https://")
+    kinds = {a["action_id"] for a in actions_of(answer)}
+    assert {ids.SHARE, ids.FEEDBACK_UP, ids.FEEDBACK_DOWN, ids.OVERRIDE_STAGE, ids.MORE} <= kinds
+    logged = rows(bot, QueryLog, QueryLog.slack_user == "U0REP")[-1]
+    assert logged.source == "slack" and logged.slack_channel == "C0SALES" and logged.text == ASK
+    assert logged.predicted_stage == "consideration" and len(logged.asset_ids) == len(assets)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "help"])
+def test_journey_without_a_description_shows_usage(bot, standin, text):
+    before = len(rows(bot, QueryLog))
+    reply = bot.slack.command(text, response_url=standin.response_url("usage"))
+    assert reply.status == 200 and "/journey" in reply.body and "Describe your prospect" in reply.body
+    time.sleep(0.3)
+    assert standin.calls_to("/respond/usage") == []
+    assert len(rows(bot, QueryLog)) == before
+
+
+def test_user_text_is_escaped_so_nobody_is_pinged(bot, standin):
+    # What Slack sends when a rep types "@channel", a tag and R&D: special mentions encoded, the rest escaped.
+    _, answer = ask(bot, standin, "Tell <!channel> about <@U999> &lt;script&gt; R&amp;D lead asking for a quote",
+                    name="esc")
+    body = json.dumps(answer, ensure_ascii=False)
+    assert "<!channel>" not in body and "<@U999>" not in body and "<script>" not in body
+    assert "&lt;script&gt;" in body and "R&amp;D" in body
+
+
+def test_words_slack_treats_specially_are_just_words(bot, standin):
+    _, answer = ask(bot, standin, "/journey stop unsubscribe @here *bold* `code` ~strike~ > quote", name="special")
+    assert assets_of(answer)
+
+
+# -- buttons ----------------------------------------------------------------------------------------------
+def test_share_posts_a_prospect_ready_message_in_the_channel_and_is_recorded(bot, standin):
+    _, answer = ask(bot, standin, name="share-src")
+    share = next(a for a in actions_of(answer) if a["action_id"] == ids.SHARE)
+    asset_id = json.loads(share["value"])["a"]
+    click(bot, share, response_url=standin.response_url("share"))
+    posted = standin.wait_for("/respond/share")[0].body
+    assert posted["response_type"] == "in_channel" and posted["replace_original"] is False
+    assert "Shared by <@U0REP>" in json.dumps(posted["blocks"]) and "<https://" in json.dumps(posted["blocks"])
+    wait_until(lambda: rows(bot, AssetShare, AssetShare.asset_id == asset_id))
+
+
+def test_share_from_a_threaded_answer_posts_in_that_thread(bot, standin):
+    _, answer = ask(bot, standin, name="share-thread")
+    share = next(a for a in actions_of(answer) if a["action_id"] == ids.SHARE)
+    click(bot, share, response_url=standin.response_url("unused"),
+          container={"type": "message", "message_ts": "1700.2", "thread_ts": "1700.1", "channel_id": "C0SALES",
+                     "is_ephemeral": False})
+    posted = standin.wait_for("/api/chat.postMessage")[0].body
+    assert posted["channel"] == "C0SALES" and posted["thread_ts"] == "1700.1"
+
+
+def test_repeated_thumbs_down_demotes_an_asset_for_that_stage(bot, standin):
+    text = "Head of logistics at a retailer wants a pricing quote and an ROI estimate before signing"
+    _, answer = ask(bot, standin, text, name="fb1")
+    downs = [a for a in actions_of(answer) if a["action_id"] == ids.FEEDBACK_DOWN]
+    top = json.loads(downs[0]["value"])
+    for n, user in enumerate(["U0A", "U0B"]):
+        click(bot, downs[0], response_url=standin.response_url(f"fb-ack{n}"), user=user)
+        note = standin.wait_for(f"/respond/fb-ack{n}")[0].body
+        assert "Thanks, noted 👎" in note["text"] and note["replace_original"] is False
+    votes = rows(bot, Feedback, Feedback.asset_id == top["a"])
+    assert [v.value for v in votes].count(-1) >= 2 and all(v.stage == top["s"] for v in votes)
+    _, again = ask(bot, standin, text, name="fb2")
+    assert assets_of(again)[0] != f"{ids.ASSET_BLOCK_PREFIX}{top['a']}"
+
+
+def test_voting_twice_on_one_answer_changes_the_vote(bot, standin):
+    _, answer = ask(bot, standin, "CFO wants the ROI calculator", name="vote")
+    up = next(a for a in actions_of(answer) if a["action_id"] == ids.FEEDBACK_UP)
+    down = next(a for a in actions_of(answer) if a["action_id"] == ids.FEEDBACK_DOWN)
+    value = json.loads(up["value"])
+    click(bot, up, response_url=standin.response_url("v1"), user="U0VOTER")
+    standin.wait_for("/respond/v1")
+    click(bot, down, response_url=standin.response_url("v2"), user="U0VOTER")
+    standin.wait_for("/respond/v2")
+    votes = rows(bot, Feedback, Feedback.user_id == "U0VOTER", Feedback.query_id == value["q"])
+    assert [v.value for v in votes] == [-1]
+
+
+def test_stage_override_reranks_and_teaches_the_classifier(bot, standin):
+    _, answer = ask(bot, standin, name="ov")
+    menu = next(a for a in actions_of(answer) if a["action_id"] == ids.OVERRIDE_STAGE)
+    decision = next(o for o in menu["options"] if json.loads(o["value"])["s"] == "decision")
+    click(bot, menu, response_url=standin.response_url("ov2"), selected=decision)
+    redone = standin.wait_for("/respond/ov2")[0].body
+    assert redone["replace_original"] is True
+    assert "Decision (as you chose)" in json.dumps(redone["blocks"])
+    query_id = json.loads(decision["value"])["q"]
+    correction = wait_until(lambda: rows(bot, StageCorrection, StageCorrection.query_id == query_id))[0]
+    assert correction.stage == "decision" and correction.predicted_stage == "consideration"
+    assert correction.text == ASK and correction.user_id == "U0REP"
+
+
+def test_more_shows_the_next_results(bot, standin):
+    _, answer = ask(bot, standin, name="more1")
+    more = next(a for a in actions_of(answer) if a["action_id"] == ids.MORE)
+    click(bot, more, response_url=standin.response_url("more2"))
+    page2 = standin.wait_for("/respond/more2")[0].body
+    assert page2["replace_original"] is True
+    assert assets_of(page2) and not set(assets_of(page2)) & set(assets_of(answer))
+
+
+def test_unsure_answers_offer_the_two_likely_stages(bot, standin):
+    recommender = bot.runtime.recommender
+    candidates = ["watched the demo, asked about onboarding", "customer", "talked to the prospect",
+                  "they use us already and asked about a demo for the new team, maybe referrals"]
+    text = next((t for t in candidates if recommender.classify(t).unsure), None)
+    assert text, "none of the ambiguous descriptions was flagged unsure"
+    _, answer = ask(bot, standin, text, name="unsure")
+    assert "I'm not sure" in json.dumps(answer["blocks"], ensure_ascii=False)
+    picks = [a for a in actions_of(answer) if a["action_id"].startswith(ids.PICK_STAGE_PREFIX)]
+    assert len(picks) == 2 and assets_of(answer)
+    chosen = json.loads(picks[1]["value"])["s"]
+    click(bot, picks[1], response_url=standin.response_url("unsure2"))
+    redone = standin.wait_for("/respond/unsure2")[0].body
+    assert "(as you chose)" in json.dumps(redone["blocks"]) and chosen in {s for s in STAGES}
+
+
+def test_a_button_from_a_forgotten_answer_gets_a_polite_note(bot, standin):
+    click(bot, {"action_id": ids.MORE, "type": "button", "value": json.dumps({"q": 99999999, "o": 5})},
+          response_url=standin.response_url("stale"))
+    note = standin.wait_for("/respond/stale")[0].body
+    assert "no longer known" in note["text"] and "/journey" in note["text"]
+
+
+# -- mentions, DMs, threads, shortcut, home ----------------------------------------------------------------
+def mention(text, ts="1700000001.000100", thread_ts=None, channel="C0SALES", type_="app_mention", **extra):
+    event = {"type": type_, "user": "U0REP", "text": text, "ts": ts, "channel": channel, "event_ts": ts, **extra}
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
+
+
+def test_mention_is_answered_in_a_thread_and_retries_are_answered_once(bot, standin):
+    event = mention(f"<@{BOT_USER}> {ASK}", ts="1700000002.000100")
+    first = bot.slack.event(event, event_id="Ev0MENTION1")
+    assert first.status == 200
+    posted = standin.wait_for("/api/chat.postMessage")[0].body
+    assert posted["thread_ts"] == "1700000002.000100" and posted["channel"] == "C0SALES"
+    assert "<@U0REP> asked" in json.dumps(posted["blocks"])
+    logged = rows(bot, QueryLog, QueryLog.slack_channel == "C0SALES")[-1]
+    assert logged.text == ASK
+    retry = bot.slack.event(event, event_id="Ev0MENTION1", headers={"X-Slack-Retry-Num": "1",
+                                                                      "X-Slack-Retry-Reason": "http_timeout"})
+    assert retry.status == 200
+    time.sleep(0.5)
+    assert len(standin.calls_to("/api/chat.postMessage")) == 1
+
+
+def test_follow_up_in_a_thread_uses_the_earlier_messages(bot, standin):
+    bot.standin.answers["conversations.replies"] = {"messages": [
+        {"ts": "1700000003.000100", "user": "U0REP",
+         "text": f"<@{BOT_USER}> Regional distributor, legal is reviewing our MSA and procurement wants a quote"},
+        {"ts": "1700000003.000200", "user": BOT_USER, "bot_id": "B0BOT", "text": "Stage: Decision"},
+        {"ts": "1700000003.000300", "user": "U0REP", "text": f"<@{BOT_USER}> they're CFO-led, anything on ROI?"},
+    ]}
+    try:
+        bot.slack.event(mention(f"<@{BOT_USER}> they're CFO-led, anything on ROI?", ts="1700000003.000300",
+                                thread_ts="1700000003.000100"), event_id="Ev0FOLLOW")
+        posted = standin.wait_for("/api/chat.postMessage")[0].body
+    finally:
+        bot.standin.answers["conversations.replies"] = {"messages": []}
+    replies = standin.calls_to("/api/conversations.replies")[0].body
+    assert replies["ts"] == "1700000003.000100" and replies["channel"] == "C0SALES"
+    assert posted["thread_ts"] == "1700000003.000100"
+    logged = rows(bot, QueryLog, QueryLog.slack_channel == "C0SALES")[-1]
+    assert logged.text.startswith("Regional distributor") and logged.text.endswith("anything on ROI?")
+    assert "Stage: Decision" not in logged.text and logged.predicted_stage == "decision"
+    assert "ROI" in json.dumps(posted["blocks"])
+
+
+def test_direct_message_is_answered_once_even_when_it_also_mentions_the_bot(bot, standin):
+    dm = mention(f"<@{BOT_USER}> {ASK}", ts="1700000004.000100", channel="D0DM", type_="message",
+                 channel_type="im")
+    bot.slack.event(dm, event_id="Ev0DM1")
+    bot.slack.event({**dm, "type": "app_mention"}, event_id="Ev0DM2")
+    posted = standin.wait_for("/api/chat.postMessage")[0].body
+    assert posted["channel"] == "D0DM" and posted["thread_ts"] == "1700000004.000100"
+    time.sleep(0.5)
+    assert len(standin.calls_to("/api/chat.postMessage")) == 1
+
+
+@pytest.mark.parametrize("extra", [{"subtype": "message_changed"}, {"bot_id": "B0OTHER"}, {"channel_type": "channel"}])
+def test_other_message_events_are_ignored(bot, standin, extra):
+    event = mention(ASK, ts=f"1700000005.{len(str(extra)):06d}", channel="D0DM", type_="message",
+                    **{"channel_type": "im", **extra})
+    reply = bot.slack.event(event, event_id=f"Ev0IGN{len(str(extra))}")
+    assert reply.status == 200
+    time.sleep(0.4)
+    assert standin.calls_to("/api/chat.postMessage") == []
+
+
+def test_long_descriptions_are_cut_with_a_note(bot, standin):
+    long = ("The prospect compared three vendors and asked for case studies. " * 400)[:20_000]
+    bot.slack.event(mention(long, ts="1700000006.000100", channel="D0DM", type_="message", channel_type="im"),
+                    event_id="Ev0LONG")
+    posted = standin.wait_for("/api/chat.postMessage")[0].body
+    assert "longer than 10,000 characters" in json.dumps(posted["blocks"])
+    assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in posted["blocks"])
+
+
+def test_message_shortcut_answers_for_that_message(bot, standin):
+    payload = {"type": "message_action", "callback_id": ids.RECOMMEND_SHORTCUT, "trigger_id": "1.2",
+               "user": {"id": "U0REP"}, "channel": {"id": "C0SALES"}, "response_url": standin.response_url("sc"),
+               "message_ts": "1700.9", "message": {"type": "message", "ts": "1700.9", "user": "U0OTHER",
+                                                  "text": "Call notes: their IT lead wants a free trial and pricing"}}
+    assert bot.slack.interaction(payload).status == 200
+    answer = standin.wait_for("/respond/sc")[0].body
+    assert "*Stage:* Decision" in json.dumps(answer["blocks"]) and assets_of(answer)
+
+
+def test_message_shortcut_on_a_message_without_text(bot, standin):
+    payload = {"type": "message_action", "callback_id": ids.RECOMMEND_SHORTCUT, "trigger_id": "1.2",
+               "user": {"id": "U0REP"}, "channel": {"id": "C0SALES"}, "response_url": standin.response_url("sc0"),
+               "message_ts": "1700.8", "message": {"type": "message", "ts": "1700.8", "text": ""}}
+    bot.slack.interaction(payload)
+    assert "no text I can read" in standin.wait_for("/respond/sc0")[0].body["text"]
+
+
+def test_app_home_shows_how_to_ask_library_size_and_recent_asks(bot, standin):
+    ask(bot, standin, name="home-ask", user="U0HOME")
+    bot.slack.event({"type": "app_home_opened", "user": "U0HOME", "channel": "D0HOME", "tab": "home",
+                     "event_ts": "1.1"}, event_id="Ev0HOME")
+    published = standin.wait_for("/api/views.publish")[0].body
+    view = published["view"] if isinstance(published["view"], dict) else json.loads(published["view"])
+    assert published["user_id"] == "U0HOME" and view["type"] == "home"
+    text = json.dumps(view, ensure_ascii=False)
+    assert "/journey" in text and "active assets" in text and "Consideration" in text and "VP Ops" in text
+
+
+# -- the Web API misbehaving, internal errors ----------------------------------------------------------------
+def test_rate_limited_web_api_is_retried_after_retry_after(bot, standin):
+    standin.fail("/api/chat.postMessage", (429, {"Retry-After": "1"}, '{"ok": false, "error": "ratelimited"}'))
+    bot.slack.event(mention(f"<@{BOT_USER}> {ASK}", ts="1700000007.000100"), event_id="Ev0RATE")
+    calls = standin.wait_for("/api/chat.postMessage", count=2)
+    assert calls[1].at - calls[0].at >= 0.9
+
+
+def test_server_errors_are_retried_and_a_final_failure_is_logged(bot, standin, caplog):
+    caplog.set_level(logging.ERROR)
+    failure = (500, {}, '{"ok": false}')
+    standin.fail("/respond/down", failure, failure, failure, failure)
+    bot.slack.command(ASK, response_url=standin.response_url("down"))
+    # The answer and the apology each get 1 try + 2 retries; both fail; both are logged.
+    standin.wait_for("/respond/down", count=4, timeout=30)
+    wait_until(lambda: "not delivered" in caplog.text, timeout=15)
+    assert "HTTP 500" in caplog.text
+
+
+def test_an_internal_error_gets_an_apology_with_a_reference_in_the_log(bot, standin, caplog, monkeypatch):
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(Recommender, "recommend", broken)
+    caplog.set_level(logging.ERROR)
+    bot.slack.command(ASK, response_url=standin.response_url("oops"))
+    note = standin.wait_for("/respond/oops")[0].body["text"]
+    assert note.startswith("Sorry, something went wrong") and "reference" in note
+    reference = note.split("reference ")[1].split(")")[0]
+    record = wait_until(lambda: [r for r in caplog.records if reference in r.getMessage()])[0]
+    assert record.exc_info and "index exploded" in str(record.exc_info[1])
+
+
+def test_health_is_503_until_loaded_then_200(tmp_path, e5, sample_records):
+    import urllib.error
+    import urllib.request
+
+    harness = start_harness(tmp_path, f"sqlite:///{tmp_path / 'j.db'}", e5, sample_records, load=False)
+    try:
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(harness.base_url + "/healthz", timeout=5)
+        assert err.value.code == 503
+        _ = harness.runtime.recommender
+        with urllib.request.urlopen(harness.base_url + "/healthz", timeout=5) as response:
+            assert response.status == 200 and json.loads(response.read())["assets"] == 70
+    finally:
+        harness.close()
