@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
+from bot.content_commands import ContentCommands
 from bot.runtime import Runtime
-from bot.terminal import render_recommendation
+from bot.terminal import mrkdwn_to_text, render_recommendation
 from content_library.vocabulary import UnknownName, parse_stage
 from recommender.service import EmptyQuery, Filters
 
@@ -15,6 +16,7 @@ HELP = """Describe a prospect in plain words (English, 中文 or русский)
 Commands:
   :more          next results for the last description
   :stage NAME    the stage is NAME: re-rank the last answer (and teach the classifier)
+  /content …     manage the library, as in Slack (/content help lists the commands)
   :help          this help
   :quit          leave (Ctrl-D works too)"""
 
@@ -44,6 +46,12 @@ def run_console(rt: Runtime, stdin: TextIO, echo: Callable[..., None]) -> None:
             break
         if line == ":help":
             echo(HELP)
+            continue
+        if line.split(" ", 1)[0] == "/content":
+            # The person at the console runs journeybot: they may change the library.
+            commands = ContentCommands(rt, lambda _user: True, lambda: "")
+            reply = commands.run(line[len("/content"):], None, modals=False)
+            echo(mrkdwn_to_text(reply.text) + "\n")
             continue
         if line.startswith(":") and not line.startswith((":more", ":stage")):
             echo(f"Unknown command {line.split()[0]!r}. Type :help for the commands.")

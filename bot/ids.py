@@ -23,11 +23,17 @@ ASSET_BLOCK_PREFIX = "asset_"
 BOT_EVENTS = ("app_mention", "app_home_opened", "message.im")
 # Bot token scopes the code needs (manifest: oauth_config.scopes.bot), each with what uses it.
 BOT_SCOPES = {
-    "commands": "/journey",
+    "commands": "/journey and /content",
     "chat:write": "answers to mentions and DMs, Share in threads, error notes",
     "app_mentions:read": "@journeybot in channels",
     "im:history": "DMs to the bot and follow-ups in DM threads",
     "channels:history": "earlier messages of a public-channel thread (follow-ups)",
     "groups:history": "earlier messages of a private-channel thread (follow-ups)",
     "mpim:history": "earlier messages of a group-DM thread (follow-ups)",
+    "usergroups:read": "members of MARKETER_USERGROUP",
 }
+
+# /content: modals (view callback ids) and the list's page buttons.
+ADD_ASSET_VIEW = "content_add"
+EDIT_ASSET_VIEW = "content_edit"
+CONTENT_PAGE = "content_page"

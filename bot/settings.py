@@ -31,6 +31,8 @@ class Settings:
     slack_api_url: str = DEFAULT_SLACK_API_URL
     port: int = DEFAULT_PORT
     web_threads: int = 8
+    marketer_user_ids: tuple[str, ...] = ()
+    marketer_usergroup: str | None = None
 
     @property
     def index_dir(self) -> Path:
@@ -63,4 +65,6 @@ class Settings:
             slack_api_url=api_url.rstrip("/") + "/",
             port=int(port_text),
             web_threads=int(threads_text),
+            marketer_user_ids=tuple(u.strip() for u in (env.get("MARKETER_USER_IDS") or "").split(",") if u.strip()),
+            marketer_usergroup=(env.get("MARKETER_USERGROUP") or "").strip().lstrip("@") or None,
         )

@@ -13,7 +13,9 @@ from sqlalchemy.exc import OperationalError
 from bot import listeners
 from bot.asks import Asks, StaleAnswer
 from bot.blocks import notice_blocks, to_dicts
+from bot.content_commands import ContentCommands
 from bot.delivery import UndeliveredError, respond, web_client
+from bot.permissions import Marketers
 from bot.runtime import NotReady, Runtime
 from content_library.db import session_scope
 from content_library.repository import claim_event
@@ -29,10 +31,12 @@ LISTENER_THREADS = 48
 class Services:
     """What the listeners use, built once per process."""
 
-    def __init__(self, runtime: Runtime):
+    def __init__(self, runtime: Runtime, client):
         self.runtime = runtime
         self.settings = runtime.settings
         self.asks = Asks(runtime)
+        self.marketers = Marketers(runtime.settings.marketer_user_ids, runtime.settings.marketer_usergroup, client)
+        self.content = ContentCommands(runtime, self.marketers.allows, self.marketers.who_can_help)
 
     @property
     def framework(self) -> str:
@@ -46,7 +50,6 @@ class Services:
 
 def create_app(runtime: Runtime, *, socket_mode: bool = False) -> App:
     settings = runtime.settings
-    services = Services(runtime)
     app = App(
         token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret,
@@ -57,6 +60,8 @@ def create_app(runtime: Runtime, *, socket_mode: bool = False) -> App:
                                              thread_name_prefix="journeybot-listener"),
         logger=logging.getLogger("journeybot.slack"),
     )
+
+    services = Services(runtime, app.client)
 
     @app.middleware
     def answer_each_event_once(body, next):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from content_library.vocabulary import CONTENT_TYPE_BY_KEY
@@ -41,3 +42,14 @@ def render_recommendation(rec: Recommendation, framework: str = "canonical", off
         lines.append(f"   {a.url}")
         lines.append(textwrap.fill(f"why: {item.why}", width=100, initial_indent="   ", subsequent_indent="   "))
     return "\n".join(lines)
+
+
+_LINK = re.compile(r"<([^<>|]+)\|([^<>]*)>")
+
+
+def mrkdwn_to_text(text: str) -> str:
+    """Slack mrkdwn as terminal text: `<url|label>` → `label (url)`, `<@U1>` kept, entities decoded."""
+    text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1).replace('&amp;', '&')})", text)
+    text = re.sub(r"(?<!\w)\*([^*\n]+)\*(?!\w)", r"\1", text)
+    text = text.replace("\u2022", "-")
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

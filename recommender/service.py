@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import logging
 import threading
@@ -23,11 +24,19 @@ from recommender.cues import requested_content_types
 from recommender.embedder import Embedder
 from recommender.lexical import BM25Index
 from recommender.ranking import AssetView, Candidate, RankedItem, rank
+from recommender.textnorm import fold
 from recommender.vector_index import SyncReport, VectorIndex
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 10_000
 CANDIDATES = 60
+# Cosine similarity (default embedder) above which two assets' indexed texts count as near-duplicates:
+# distinct sample assets reach 0.94 at most (translations of one guide); a reworded copy scores 0.98.
+NEAR_DUPLICATE = 0.965
+# … or, with nearly the same title (difflib ratio of the folded titles), this similarity is enough.
+SAME_TITLE, NEAR_DUPLICATE_SAME_TITLE = 0.9, 0.92
+# Library search keeps results at least this relevant relative to the best one.
+SEARCH_CUTOFF = 0.6
 # Score taken off an asset colleagues rated down for the predicted stage (scores are roughly 0..1).
 DEMOTION = 0.3
 
@@ -207,6 +216,41 @@ class Recommender:
                          requested=requested_content_types(text),
                          matched_terms=lambda a: self.lexical.matched_terms(query_terms, self._positions[a.id]))
         return Recommendation(text, truncated, result, items)
+
+    def search(self, text: str, k: int = 10) -> list[RankedItem]:
+        """Assets by relevance to `text` alone (no stage weighting): the library search."""
+        text, _ = prepare_text(text)
+        flat = {s: 1.0 for s in STAGES}
+        with self._lock:
+            vector = self.embedder.embed_queries([text])[0]
+            hits = dict(self.vectors.search(vector, max(CANDIDATES, k)))
+            bm25 = self.lexical.scores(text)
+            for p in np.argsort(-bm25)[:CANDIDATES]:
+                if bm25[p] > 0:
+                    hits.setdefault(int(self.lexical.ids[p]), None)
+            candidates = [Candidate(self.assets[i], d if d is not None else self._dense_score(i, vector),
+                                    float(bm25[self._positions[i]])) for i, d in hits.items() if i in self.assets]
+            terms = self.lexical.query_words(text)
+            items = rank(candidates, flat, k, matched_terms=lambda a: self.lexical.matched_terms(
+                terms, self._positions[a.id]))
+            # A search lists what matches: drop the tail that is far less relevant than the best.
+            best = max((i.relevance for i in items), default=0.0)
+            return [i for i in items if i.relevance >= SEARCH_CUTOFF * best]
+
+    def near_duplicates(self, draft: AssetView, threshold: float = NEAR_DUPLICATE) -> list[tuple[AssetView, float]]:
+        """Active assets under another URL whose title and description say nearly the same as `draft`."""
+        vector = self.embedder.embed_documents([draft.document_text()])[0]
+        title = fold(draft.title)
+        with self._lock:
+            found = []
+            for asset_id, score in self.vectors.search(vector, 5):
+                view = self.assets.get(asset_id)
+                if view is None or view.url == draft.url:
+                    continue
+                same_title = difflib.SequenceMatcher(None, title, fold(view.title)).ratio() >= SAME_TITLE
+                if score >= threshold or (same_title and score >= NEAR_DUPLICATE_SAME_TITLE):
+                    found.append((view, float(score)))
+            return found
 
     def _dense_score(self, asset_id: int, vector: np.ndarray) -> float:
         return float(self.vectors.index.reconstruct(int(asset_id)) @ vector)

@@ -32,10 +32,12 @@ class Harness:
         self.runtime.engine.dispose()
 
 
-def start_harness(data_dir: Path, database_url: str, embedder, records=None, load: bool = True) -> Harness:
+def start_harness(data_dir: Path, database_url: str, embedder, records=None, load: bool = True,
+                  **settings_overrides) -> Harness:
     standin = SlackStandIn()
     settings = Settings(data_dir=data_dir, database_url=database_url, slack_bot_token="xoxb-test",
-                        slack_signing_secret=SECRET, slack_api_url=standin.api_url, web_threads=4)
+                        slack_signing_secret=SECRET, slack_api_url=standin.api_url, web_threads=4,
+                        **settings_overrides)
     runtime = Runtime(settings)
     runtime.__dict__["embedder"] = embedder  # share the session's loaded model
     if records:

@@ -203,3 +203,20 @@ def test_unknown_embedder_setting_is_reported_plainly(tmp_path):
                           env=env, timeout=120)
     assert proc.returncode == 2
     assert proc.stderr.startswith("journeybot: error: unknown embedder 'word2vec'") and "Traceback" not in proc.stderr
+
+
+def test_console_manages_the_library_with_content_commands(seeded):
+    script = "\n".join([
+        '/content add https://freightline.example/new/hazmat "Hazmat routing checklist" type=how-to tags=hazmat',
+        "/content show https://freightline.example/new/hazmat",
+        "/content stage https://freightline.example/new/hazmat adoption",
+        "/content history https://freightline.example/new/hazmat",
+        "hazmat routing checklist for a carrier that never used a TMS",
+        ":quit",
+    ])
+    out = run("chat", input=script + "\n").output
+    assert "Added #71 Hazmat routing checklist (https://freightline.example/new/hazmat)" in out
+    assert "Tags: hazmat" in out
+    assert "unknown stage 'adoption'" in out and "Nothing was changed." in out
+    assert "create by console" in out
+    assert "1. Hazmat routing checklist" in out  # the next ask sees the new asset

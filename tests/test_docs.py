@@ -36,7 +36,7 @@ def test_manifest_declares_what_the_code_uses():
 
     manifest = json.loads((ROOT / "manifest.json").read_text(encoding="utf-8"))
     features, settings = manifest["features"], manifest["settings"]
-    assert {c["command"] for c in features["slash_commands"]} == {ids.JOURNEY_COMMAND}
+    assert {c["command"] for c in features["slash_commands"]} == {ids.JOURNEY_COMMAND, ids.CONTENT_COMMAND}
     assert {s["callback_id"] for s in features["shortcuts"]} == {ids.RECOMMEND_SHORTCUT}
     assert tuple(settings["event_subscriptions"]["bot_events"]) == ids.BOT_EVENTS
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == set(ids.BOT_SCOPES)
@@ -48,7 +48,7 @@ def test_manifest_declares_what_the_code_uses():
 
 def test_slack_settings_and_procfile():
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "PORT",
-                 "JOURNEYBOT_WEB_THREADS"):
+                 "JOURNEYBOT_WEB_THREADS", "MARKETER_USER_IDS", "MARKETER_USERGROUP"):
         assert f"`{name}`" in README
     procfile = dict(line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line)
     assert procfile["web"].startswith("journeybot serve") and procfile["release"] == "journeybot db upgrade"

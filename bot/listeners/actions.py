@@ -86,6 +86,12 @@ def register(app: App, services) -> None:
     def pick_stage(ack: Ack, body: dict, action: dict) -> None:
         restage(ack, body, decode(action.get("value")))
 
+    @app.action(re.compile("^" + re.escape(ids.CONTENT_PAGE)))
+    def content_page(ack: Ack, body: dict, action: dict) -> None:
+        ack()
+        reply = services.content.page_from_button(action.get("value"))
+        respond(body["response_url"], reply.message(), replace_original=True)
+
     @app.action(ids.MORE)
     def more(ack: Ack, body: dict, action: dict) -> None:
         ack()

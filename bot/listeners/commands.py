@@ -1,4 +1,4 @@
-"""/journey: acknowledged at once, answered through the response URL."""
+"""Slash commands: /journey (acknowledged at once, answered through the response URL) and /content."""
 
 from __future__ import annotations
 
@@ -13,6 +13,11 @@ from bot.mrkdwn import escape, shorten, to_plain
 
 
 def register(app: App, services) -> None:
+    register_journey(app, services)
+    register_content(app, services)
+
+
+def register_journey(app: App, services) -> None:
     @app.command(ids.JOURNEY_COMMAND)
     def journey(ack: Ack, command: dict) -> None:
         text = to_plain(command.get("text") or "")
@@ -23,3 +28,22 @@ def register(app: App, services) -> None:
         origin = Origin("slack", command.get("user_id"), command.get("channel_id"), command.get("team_id"))
         rec = services.asks.ask(text, origin)
         respond(command["response_url"], answer_message(rec, services.framework))
+
+
+def register_content(app: App, services) -> None:
+    @app.command(ids.CONTENT_COMMAND)
+    def content(ack: Ack, command: dict, client) -> None:
+        text = to_plain(command.get("text") or "")
+        user, channel = command.get("user_id"), command.get("channel_id")
+        if text.split(" ", 1)[0].lower() in ("add", "edit"):
+            # These may open a modal, which must happen within the trigger's 3 seconds: answer directly.
+            reply = services.content.run(text, user, channel=channel)
+            if reply.modal:
+                client.views_open(trigger_id=command["trigger_id"], view=reply.modal)
+                ack()
+            else:
+                ack(response_type="ephemeral", **reply.message())
+            return
+        ack()
+        reply = services.content.run(text, user, channel=channel)
+        respond(command["response_url"], reply.message())

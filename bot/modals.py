@@ -1,0 +1,90 @@
+"""The asset modal (add and edit) and reading its submission back into an asset record."""
+
+from __future__ import annotations
+
+import json
+
+from bot.blocks import _plain
+from bot.mrkdwn import shorten
+from content_library.validation import MAX_DESCRIPTION, MAX_TITLE, MAX_URL
+from content_library.vocabulary import CONTENT_TYPES, STAGES
+from recommender.stages import CANONICAL
+
+ACTION = "value"
+FIELDS = ("url", "title", "description", "content_type", "stages", "language", "tags")
+LANGUAGES = {"en": "English", "zh": "Chinese (Simplified)", "zh-hant": "Chinese (Traditional)", "ru": "Russian"}
+
+
+def _option(value: str, label: str) -> dict:
+    return {"text": _plain(label), "value": value}
+
+
+def _input(block_id: str, label: str, element: dict, optional: bool = False, hint: str | None = None) -> dict:
+    block = {"type": "input", "block_id": block_id, "label": _plain(label, 2000), "element": element,
+             "optional": optional}
+    if hint:
+        block["hint"] = _plain(hint, 2000)
+    return block
+
+
+def _text_input(initial: str | None, max_length: int, multiline: bool = False, placeholder: str | None = None):
+    element = {"type": "plain_text_input", "action_id": ACTION, "multiline": multiline, "max_length": max_length}
+    if initial:
+        element["initial_value"] = initial[:max_length]
+    if placeholder:
+        element["placeholder"] = _plain(placeholder, 150)
+    return element
+
+
+def asset_modal(callback_id: str, values: dict, metadata: dict, *, heading: str, note: str | None = None) -> dict:
+    """A modal with every asset field, prefilled from `values` (the asset, or the suggestions)."""
+    type_options = [_option(ct.key, ct.label) for ct in CONTENT_TYPES]
+    stage_options = [_option(s, CANONICAL[s].label) for s in STAGES]
+    content_type = values.get("content_type")
+    stages = [s for s in values.get("stages") or [] if s in STAGES]
+    language = values.get("language") or ""
+    type_select = {"type": "static_select", "action_id": ACTION, "options": type_options,
+                   "placeholder": _plain("Choose a content type")}
+    if content_type:
+        type_select["initial_option"] = next(o for o in type_options if o["value"] == content_type)
+    stage_select = {"type": "multi_static_select", "action_id": ACTION, "options": stage_options,
+                    "placeholder": _plain("Choose one or more stages")}
+    if stages:
+        stage_select["initial_options"] = [o for o in stage_options if o["value"] in stages]
+    blocks = []
+    if note:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": shorten(note, 2000)}]})
+    blocks += [
+        _input("url", "URL", _text_input(values.get("url"), MAX_URL, placeholder="https://…")),
+        _input("title", "Title", _text_input(values.get("title"), MAX_TITLE)),
+        _input("description", "Description", _text_input(values.get("description"), min(MAX_DESCRIPTION, 3000),
+                                                         multiline=True), optional=True),
+        _input("content_type", "Content type", type_select),
+        _input("stages", "Journey stages", stage_select),
+        _input("language", "Language", _text_input(language, 16, placeholder="en, zh, zh-hant, ru, …"),
+               optional=True, hint="Left empty: detected from the title and description."),
+        _input("tags", "Tags", _text_input(", ".join(values.get("tags") or []), 1500,
+                                           placeholder="persona:cfo, industry:retail"), optional=True,
+               hint="Comma-separated; persona: and industry: tags feed the weekly gap digest."),
+    ]
+    return {"type": "modal", "callback_id": callback_id, "title": _plain(heading, 24),
+            "submit": _plain("Save", 24), "close": _plain("Cancel", 24),
+            "private_metadata": json.dumps(metadata)[:3000], "blocks": blocks}
+
+
+def read_submission(view: dict) -> dict:
+    """The submitted values as an asset record (strings and lists, not yet validated)."""
+    state = (view.get("state") or {}).get("values") or {}
+
+    def value(block_id: str):
+        element = (state.get(block_id) or {}).get(ACTION) or {}
+        if element.get("type") == "static_select":
+            return (element.get("selected_option") or {}).get("value")
+        if element.get("type") == "multi_static_select":
+            return [o.get("value") for o in element.get("selected_options") or []]
+        return element.get("value")
+
+    record = {name: value(name) for name in FIELDS}
+    record["tags"] = [t.strip() for t in (record.get("tags") or "").split(",") if t.strip()]
+    record["stages"] = record.get("stages") or []
+    return {k: v for k, v in record.items() if v not in (None, "")}

@@ -1,0 +1,333 @@
+"""Marketers manage the library from Slack: /content commands, modals, permissions, audit — over
+signed HTTP against the local Web API stand-in."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from conftest import postgres_url_or_skip
+from slack_harness import start_harness
+from slack_standin import SlackStandIn
+from sqlmodel import Session, func, select
+
+from bot import ids
+from content_library.models import Asset, AuditLog
+
+MARKETER = "U0MKT"
+REP = "U0REP"
+NEW_URL = "https://freightline.example/compare/cold-chain-pharma"
+NEW_ADD = (f'add {NEW_URL} "Cold-chain temperature compliance: vendor comparison for pharma shippers" '
+           'stage=interest type="comparison guide" tags=industry:pharma,persona:qa lang=en '
+           'desc="How three TMS vendors handle reefer temperature logging, GDP audits and excursion alerts '
+           'for pharmaceutical shippers."')
+PHARMA_ASK = ("QA director at a pharma shipper evaluating vendors for cold chain temperature compliance, "
+              "wants a comparison")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def bot(request, tmp_path_factory, e5, sample_records):
+    data = tmp_path_factory.mktemp("content")
+    url = f"sqlite:///{data / 'journeybot.db'}" if request.param == "sqlite" else postgres_url_or_skip()
+    harness = start_harness(data, url, e5, sample_records, marketer_user_ids=(MARKETER,),
+                            marketer_usergroup="marketing")
+    harness.standin.answers["usergroups.list"] = {"usergroups": [{"id": "S0MKTG", "handle": "marketing",
+                                                                  "name": "Marketing"}]}
+    harness.standin.answers["usergroups.users.list"] = {"users": ["U0GROUPIE"]}
+    yield harness
+    harness.close()
+
+
+@pytest.fixture
+def standin(bot):
+    bot.standin.clear()
+    return bot.standin
+
+
+def state(bot):
+    """Everything a failed command must leave untouched: assets and audit entries."""
+    with Session(bot.runtime.engine) as session:
+        assets = [a.public_dict() for a in session.exec(select(Asset).order_by(Asset.id))]
+        audits = session.exec(select(func.count()).select_from(AuditLog)).one()
+    return assets, audits
+
+
+def asset_by_url(bot, url):
+    with Session(bot.runtime.engine) as session:
+        return session.exec(select(Asset).where(Asset.url == url)).first()
+
+
+def content(bot, standin, text, user=MARKETER, name=None):
+    """Run /content; return the text the user sees (the ack for add/edit, else the response URL)."""
+    name = name or f"c{time.monotonic_ns()}"
+    reply = bot.slack.command(text, command="/content", user=user, response_url=standin.response_url(name))
+    assert reply.status == 200, reply.body
+    if reply.body:
+        return reply.json()
+    return standin.wait_for(f"/respond/{name}")[0].body
+
+
+def journey_assets(bot, standin, text):
+    name = f"j{time.monotonic_ns()}"
+    bot.slack.command(text, response_url=standin.response_url(name))
+    answer = standin.wait_for(f"/respond/{name}")[0].body
+    return [int(b["block_id"][len(ids.ASSET_BLOCK_PREFIX):]) for b in answer["blocks"]
+            if b.get("block_id", "").startswith(ids.ASSET_BLOCK_PREFIX)]
+
+
+def submit(bot, callback_id, values: dict, metadata: dict, user=MARKETER):
+    state_values = {}
+    for block, value in values.items():
+        if block == "content_type":
+            element = {"type": "static_select", "selected_option": {"value": value}}
+        elif block == "stages":
+            element = {"type": "multi_static_select", "selected_options": [{"value": v} for v in value]}
+        else:
+            element = {"type": "plain_text_input", "value": value}
+        state_values[block] = {"value": element}
+    payload = {"type": "view_submission", "user": {"id": user}, "trigger_id": "1.2",
+               "view": {"id": "V1", "type": "modal", "callback_id": callback_id,
+                        "private_metadata": json.dumps(metadata), "state": {"values": state_values}}}
+    return bot.slack.interaction(payload)
+
+
+# -- permissions ---------------------------------------------------------------------------------------
+def test_only_marketers_may_change_the_library(bot, standin):
+    before = state(bot)
+    note = content(bot, standin, NEW_ADD, user=REP)
+    assert "only marketers can change the content library" in note["text"]
+    assert f"<@{MARKETER}>" in note["text"] and "S0MKTG" in note["text"] or "@marketing" in note["text"]
+    for command in ("archive 1", "tag 1 tags=x", "stage 1 decision", "verify 1", "edit 1 title=\"x\""):
+        assert "only marketers" in content(bot, standin, command, user=REP)["text"]
+    assert state(bot) == before
+
+
+def test_everyone_may_read_the_library(bot, standin):
+    assert "assets" in content(bot, standin, "list stage=awareness", user=REP)["text"]
+    assert "#1 " in content(bot, standin, "show 1", user=REP)["text"]
+    assert "ROI calculator" in content(bot, standin, "search ROI calculator", user=REP)["text"]
+    assert "active assets" in content(bot, standin, "stats", user=REP)["text"]
+
+
+def test_members_of_the_marketer_group_may_change_the_library(bot, standin):
+    note = content(bot, standin, "verify 2", user="U0GROUPIE")
+    assert "reviewed today" in note["text"]
+
+
+# -- adding ---------------------------------------------------------------------------------------------
+def test_quick_add_is_audited_and_recommended_by_the_next_journey(bot, standin):
+    note = content(bot, standin, NEW_ADD)
+    asset = asset_by_url(bot, NEW_URL)
+    assert note["text"].startswith(f"Added #{asset.id}")
+    assert asset.stages == ["consideration"] and asset.content_type == "comparison_guide"
+    assert asset.tags == ["industry:pharma", "persona:qa"] and asset.language == "en"
+    with Session(bot.runtime.engine) as session:
+        audit = session.exec(select(AuditLog).where(AuditLog.asset_id == asset.id)).one()
+    assert audit.action == "create" and audit.actor == f"slack:{MARKETER}" and audit.before is None
+    assert journey_assets(bot, standin, PHARMA_ASK)[0] == asset.id
+
+
+def test_the_same_url_again_updates_instead_of_duplicating(bot, standin):
+    content(bot, standin, NEW_ADD)
+    count = len(state(bot)[0])
+    note = content(bot, standin, NEW_ADD.replace("stage=interest", "stage=interest,decision"))
+    assert "already in the library: updated" in note["text"]
+    assert len(state(bot)[0]) == count and asset_by_url(bot, NEW_URL).stages == ["consideration", "decision"]
+    again = content(bot, standin, NEW_ADD.replace("stage=interest", "stage=interest,decision"))
+    assert "nothing changed" in again["text"]
+
+
+def test_a_near_duplicate_under_another_url_gets_a_warning(bot, standin):
+    note = content(bot, standin, 'add https://freightline.example/guides/empty-miles-again "How to cut empty miles '
+                                 'on regional routes" type=how-to desc="Practical ways to reduce deadhead miles on '
+                                 'regional routes: backhauls, load boards, lane planning."')
+    assert "near-duplicate of #1" in note["text"] and "freightline.example/guides/cut-empty-miles|" in note["text"]
+
+
+@pytest.mark.parametrize("command,expected", [
+    ('add https://x.example/a "T" stage=intrest type=pricing', "unknown stage 'intrest'. Did you mean 'consideration'"),
+    ('add https://x.example/a "T" stage=decision type=pricng', "unknown content type 'pricng'. Did you mean 'pricing'"),
+    ('add ftp://x.example/a "T" type=pricing', "is not an http:// or https:// link"),
+    ('add javascript:alert(1) "T" type=pricing', "http"),
+    (f'add https://x.example/a "{"T" * 301}" type=pricing', "title"),
+    (f'add https://x.example/a "T" type=pricing desc="{"d" * 5001}"', "description"),
+    (f'add https://x.example/a "T" type=pricing tags={"t" * 51}', "tags"),
+    ('add https://x.example/a "Unclosed title type=pricing', "never closed"),
+    ('add https://x.example/a "T" type=pricing colour=blue', "unknown option `colour=`"),
+    ('add https://x.example/a "T" stray words type=pricing', "put the title in double quotes"),
+    ('stage 1 adoption', "unknown stage 'adoption'"),
+    ('archive 999999', "no asset with id 999999"),
+    ('show https://nowhere.example/x', "no asset with URL"),
+    ('frobnicate', "is not a `/content` command"),
+])
+def test_bad_input_is_explained_and_nothing_is_written(bot, standin, command, expected):
+    before = state(bot)
+    note = content(bot, standin, command)
+    assert expected in note["text"], note["text"]
+    assert state(bot) == before
+
+
+def test_stage_names_of_any_framework_and_language(bot, standin):
+    note = content(bot, standin, 'add https://freightline.example/zh/guides/basics "运输管理入门" stage=认知 type=指南')
+    asset = asset_by_url(bot, "https://freightline.example/zh/guides/basics")
+    assert note["text"].startswith("Added") and asset.stages == ["awareness"] and asset.content_type == "how_to_guide"
+    assert asset.language.startswith("zh")
+
+
+def test_help_is_shown_for_an_empty_command(bot, standin):
+    assert "/content add" in content(bot, standin, "")["text"]
+
+
+# -- modals -------------------------------------------------------------------------------------------------
+def test_add_with_only_a_url_opens_a_prefilled_modal(bot, standin):
+    reply = bot.slack.command("add https://freightline.example/customers/acme-case-study", command="/content",
+                              user=MARKETER, response_url=standin.response_url("m"))
+    assert reply.status == 200
+    call = standin.wait_for("/api/views.open")[0].body
+    view = call["view"] if isinstance(call["view"], dict) else json.loads(call["view"])
+    assert call["trigger_id"] == "1.2.3" and view["callback_id"] == ids.ADD_ASSET_VIEW
+    blocks = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
+    assert blocks["url"]["element"]["initial_value"] == "https://freightline.example/customers/acme-case-study"
+    assert blocks["content_type"]["element"]["initial_option"]["value"] == "case_study"
+    assert [o["value"] for o in blocks["stages"]["element"]["initial_options"]] == ["consideration", "decision"]
+
+
+def test_add_alone_opens_an_empty_modal_for_anyone_allowed(bot, standin):
+    bot.slack.command("add", command="/content", user=MARKETER, response_url=standin.response_url("m0"))
+    view = standin.wait_for("/api/views.open")[0].body["view"]
+    view = view if isinstance(view, dict) else json.loads(view)
+    assert view["type"] == "modal" and "initial_value" not in view["blocks"][0]["element"]
+
+
+def test_modal_submission_with_errors_shows_them_inline(bot, standin):
+    before = state(bot)
+    reply = submit(bot, ids.ADD_ASSET_VIEW, {"url": "ftp://files.example/x", "title": "A file",
+                                             "content_type": "ebook", "stages": ["awareness"]}, {"channel": "C1"})
+    assert reply.status == 200
+    body = reply.json()
+    assert body["response_action"] == "errors" and "http" in body["errors"]["url"]
+    reply = submit(bot, ids.ADD_ASSET_VIEW, {"url": "https://files.example/x", "title": "A file",
+                                             "content_type": "ebook", "stages": ["awareness"],
+                                             "tags": "ok, " + "t" * 60}, {"channel": "C1"})
+    assert "tags" in reply.json()["errors"]
+    assert state(bot) == before
+
+
+def test_modal_submission_by_a_non_marketer_is_refused_inline(bot, standin):
+    before = state(bot)
+    reply = submit(bot, ids.ADD_ASSET_VIEW, {"url": "https://files.example/y", "title": "Y", "content_type": "ebook",
+                                             "stages": ["awareness"]}, {"channel": "C1"}, user=REP)
+    assert "Only marketers" in reply.json()["errors"]["url"]
+    assert state(bot) == before
+
+
+def test_modal_submission_adds_and_confirms_in_the_channel(bot, standin):
+    reply = submit(bot, ids.ADD_ASSET_VIEW, {"url": "https://freightline.example/ebooks/reefer-basics",
+                                             "title": "Reefer basics for new shippers", "content_type": "ebook",
+                                             "stages": ["awareness"], "tags": "Industry:Food, persona:ops"},
+                   {"channel": "C0MKT"})
+    assert reply.status == 200 and reply.body == ""
+    note = standin.wait_for("/api/chat.postEphemeral")[0].body
+    assert note["channel"] == "C0MKT" and note["user"] == MARKETER and "Added #" in note["text"]
+    asset = asset_by_url(bot, "https://freightline.example/ebooks/reefer-basics")
+    assert asset.tags == ["industry:food", "persona:ops"] and asset.language == "en"
+
+
+def test_edit_modal_is_prefilled_and_its_submission_is_audited(bot, standin):
+    asset = asset_by_url(bot, "https://freightline.example/guides/cut-empty-miles")
+    bot.slack.command(f"edit {asset.id}", command="/content", user=MARKETER, response_url=standin.response_url("e"))
+    view = standin.wait_for("/api/views.open")[0].body["view"]
+    view = view if isinstance(view, dict) else json.loads(view)
+    assert view["callback_id"] == ids.EDIT_ASSET_VIEW
+    blocks = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
+    assert blocks["title"]["element"]["initial_value"] == asset.title
+    reply = submit(bot, ids.EDIT_ASSET_VIEW, {"url": asset.url, "title": "Cutting empty miles: a field guide",
+                                              "content_type": "how_to_guide", "stages": ["awareness"],
+                                              "description": asset.description, "tags": ", ".join(asset.tags)},
+                   json.loads(view["private_metadata"]))
+    assert reply.status == 200
+    standin.wait_for("/api/chat.postEphemeral")
+    history = content(bot, standin, f"history {asset.url}", user=REP)["text"]
+    assert f"update by <@{MARKETER}>" in history
+    assert "title: How to cut empty miles on regional routes → Cutting empty miles: a field guide" in history
+
+
+# -- other writes --------------------------------------------------------------------------------------------
+def test_tag_untag_stage_archive_restore_verify(bot, standin):
+    url = "https://freightline.example/tools/roi-calculator"
+    asset = asset_by_url(bot, url)
+    assert "Updated" in content(bot, standin, f"tag {url} tags=persona:cfo,Budget")["text"]
+    assert {"persona:cfo", "budget"} <= set(asset_by_url(bot, url).tags)
+    assert "Updated" in content(bot, standin, f"untag {asset.id} tags=budget")["text"]
+    assert "budget" not in asset_by_url(bot, url).tags
+    assert "none of those tags" in content(bot, standin, f"untag {asset.id} tags=nope")["text"]
+    assert "Updated" in content(bot, standin, f"stage {asset.id} decision,留存")["text"]
+    assert asset_by_url(bot, url).stages == ["decision", "retention"]
+    ask = "CFO wants an ROI calculator to estimate payback before signing"
+    assert asset.id in journey_assets(bot, standin, ask)
+    assert "Archived" in content(bot, standin, f"archive {asset.id}")["text"]
+    assert asset.id not in journey_assets(bot, standin, ask)
+    assert "already archived" in content(bot, standin, f"archive {asset.id}")["text"]
+    assert "Restored" in content(bot, standin, f"restore {asset.id}")["text"]
+    assert asset.id in journey_assets(bot, standin, ask)
+    assert "reviewed today" in content(bot, standin, f"verify {asset.id}")["text"]
+    assert asset_by_url(bot, url).last_reviewed_at is not None
+    actions = [line.split(" · ")[1].split(" by")[0] for line in
+               content(bot, standin, f"history {asset.id}")["text"].splitlines()[1:]]
+    assert actions[:6] == ["verify", "restore", "archive", "update", "update", "update"]
+
+
+def test_list_is_paginated_with_buttons(bot, standin):
+    first = content(bot, standin, "list")
+    assert "page 1/" in first["text"]
+    nxt = next(e for b in first["blocks"] if b["type"] == "actions" for e in b["elements"])
+    bot.slack.interaction({"type": "block_actions", "user": {"id": REP}, "channel": {"id": "C0SALES"},
+                           "container": {"type": "message", "message_ts": "1.1", "channel_id": "C0SALES",
+                                         "is_ephemeral": True}, "trigger_id": "1.2",
+                           "response_url": standin.response_url("page2"),
+                           "actions": [{"action_id": nxt["action_id"], "block_id": "b", "type": "button",
+                                        "value": nxt["value"], "action_ts": "1"}]})
+    page2 = standin.wait_for("/respond/page2")[0].body
+    assert "page 2/" in page2["text"] and page2["replace_original"] is True
+    assert page2["text"].splitlines()[1] != first["text"].splitlines()[1]
+
+
+def test_a_change_is_seen_by_another_process_sharing_the_database(bot, standin, tmp_path, e5):
+    other = start_harness(tmp_path, bot.runtime.settings.database_url, e5, marketer_user_ids=(MARKETER,))
+    try:
+        url = "https://freightline.example/compare/hazmat-vendors"
+        assert "Added" in content(bot, standin, f'add {url} "Hazmat compliance: TMS vendor comparison for chemical '
+                                                'carriers" type="comparison guide" stage=consideration tags=industry:chemicals')["text"]
+        added = asset_by_url(bot, url)
+        found = journey_assets(other, other.standin, "Chemical carrier comparing TMS vendors on hazmat compliance")
+        assert found[0] == added.id
+    finally:
+        other.close()
+
+
+def test_marketer_group_membership_is_looked_up_and_cached_briefly():
+    from slack_sdk import WebClient
+
+    from bot.permissions import CACHE_SECONDS, Marketers
+
+    standin = SlackStandIn()
+    try:
+        standin.answers["usergroups.list"] = {"usergroups": [{"id": "S0MKTG", "handle": "marketing"}]}
+        standin.answers["usergroups.users.list"] = {"users": ["U0A"]}
+        now = [1000.0]
+        marketers = Marketers(("U0LISTED",), "marketing", WebClient(token="x", base_url=standin.api_url),
+                              clock=lambda: now[0])
+        assert marketers.allows("U0LISTED") and marketers.allows("U0A") and not marketers.allows("U0B")
+        assert standin.calls_to("/api/usergroups.users.list")[0].body["usergroup"] == "S0MKTG"
+        standin.answers["usergroups.users.list"] = {"users": ["U0B"]}
+        assert not marketers.allows("U0B")  # cached
+        now[0] += CACHE_SECONDS + 1
+        assert marketers.allows("U0B") and not marketers.allows("U0A")
+        assert len(standin.calls_to("/api/usergroups.list")) == 1  # the group id is remembered
+        standin.fail("/api/usergroups.users.list", (200, {}, '{"ok": false, "error": "missing_scope"}'))
+        now[0] += CACHE_SECONDS + 1
+        assert marketers.allows("U0B")  # the last known members are kept when Slack refuses
+        assert not marketers.allows(None)
+    finally:
+        standin.close()
