@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -332,6 +334,64 @@ def start(ctx) -> None:
             click.echo("SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET "
                        "(HTTP); starting the local console.", err=True)
         ctx.invoke(chat)
+
+
+# -- digest ---------------------------------------------------------------------------------------------
+def _since(value: str) -> timedelta:
+    match = re.fullmatch(r"\s*(\d{1,4})\s*([dw])\s*", value or "")
+    if not match or int(match.group(1)) == 0:
+        raise Failure(f"--since {value!r}: give a number of days or weeks, e.g. 7d or 2w")
+    n = int(match.group(1))
+    return timedelta(days=n * (7 if match.group(2) == "w" else 1))
+
+
+@cli.command()
+@click.option("--since", "since", default="7d", show_default=True, help="The period: 7d, 14d, 2w, …")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True)
+@click.option("--post", "channel", metavar="CHANNEL", help="Post it to this Slack channel (id or #name) instead.")
+@click.option("--force", is_flag=True, help="With --post: post again even if this week's digest is there.")
+@click.pass_context
+def digest(ctx, since: str, fmt: str, channel: str | None, force: bool) -> None:
+    """The content-gap digest: supply, demand and library health per journey stage."""
+    from bot.digest import AlreadyPosted, make_digest, post_digest, render
+
+    period = _since(since)
+    rt = runtime(ctx)
+    if not channel:
+        click.echo(render(make_digest(rt, period), fmt))
+        return
+    if not rt.settings.slack_bot_token:
+        raise Failure("set SLACK_BOT_TOKEN to post the digest (or leave out --post to print it)")
+    from slack_sdk.errors import SlackApiError
+
+    from bot.delivery import web_client
+
+    try:
+        ts = post_digest(rt, web_client(rt.settings), channel.lstrip("#"), force=force, since=period)
+    except AlreadyPosted as exc:
+        click.echo(f"Nothing posted: {exc}.")
+        return
+    except SlackApiError as exc:
+        raise Failure(f"Slack refused the digest: {exc.response.get('error')}") from exc
+    click.echo(f"Digest posted to {channel} (message {ts}).")
+
+
+@cli.command()
+@click.pass_context
+def clock(ctx) -> None:
+    """Post the weekly digest on schedule: DIGEST_CRON in DIGEST_TIMEZONE to DIGEST_CHANNEL."""
+    from bot.clock import ScheduleError, run_clock, trigger
+    from bot.delivery import web_client
+
+    settings = runtime(ctx).settings
+    if not settings.digest_channel or not settings.slack_bot_token:
+        raise Failure("set DIGEST_CHANNEL and SLACK_BOT_TOKEN for the clock process")
+    try:
+        trigger(settings.digest_cron, settings.digest_timezone)
+    except ScheduleError as exc:
+        raise Failure(str(exc)) from exc
+    run_clock(runtime(ctx), web_client(settings), settings.digest_channel.lstrip("#"))
 
 
 # -- index -------------------------------------------------------------------------------------------

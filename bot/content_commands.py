@@ -49,7 +49,7 @@ HELP = escape("""*Managing the content library* (changes: marketers only)
 • `/content tag <id|url> tags=a,b` · `/content untag <id|url> tags=a`
 • `/content stage <id|url> <stage>[,<stage>]` · `/content archive|restore|verify <id|url>`
 • `/content list [stage=…] [type=…] [tag=…]` · `/content show <id|url>` · `/content search <words>`
-• `/content history <id|url>` · `/content stats` · `/content help`
+• `/content history <id|url>` · `/content stats` · `/content gaps` (this week's gap digest) · `/content help`
 Stages in any framework's words or language (`interest` → consideration, `认知` → awareness); \
 content types by their common names (`case study`, `ROI calculator`, `白皮书`).""")
 
@@ -62,7 +62,18 @@ class Reply:
     changed: bool = False
 
     def message(self) -> dict:
-        return {"text": self.text, "blocks": self.blocks or [section({"type": "mrkdwn", "text": self.text[:3000]})]}
+        """The reply as a message: its own blocks, or its text in sections of at most 3,000 characters."""
+        if self.blocks:
+            return {"text": self.text[:3000], "blocks": self.blocks}
+        chunks, current = [], ""
+        for line in self.text.splitlines():
+            line = line[:3000]
+            if len(current) + len(line) + 1 > 3000:
+                chunks.append(current)
+                current = ""
+            current = f"{current}\n{line}" if current else line
+        chunks.append(current or " ")
+        return {"text": self.text[:3000], "blocks": [section({"type": "mrkdwn", "text": c}) for c in chunks[:45]]}
 
 
 class ContentCommands:
@@ -299,6 +310,13 @@ class ContentCommands:
         languages = ", ".join(f"{k} {v}" for k, v in stats["per_language"].items())
         return Reply(f"*{stats['assets']} active assets* ({stats['archived']} archived)\n{per_stage}\n"
                      f"Languages: {escape(languages) or '—'}\nAsks logged: {stats['queries']}")
+
+    def cmd_gaps(self, rest: str = "", user=None, channel=None, modals=True) -> Reply:
+        from bot.digest import make_digest, mrkdwn
+
+        if rest.strip():
+            raise CommandSyntaxError("`/content gaps` takes no options; it shows this week's digest")
+        return Reply(mrkdwn(make_digest(self.runtime)))
 
     def cmd_history(self, rest: str, user=None, channel=None, modals=True) -> Reply:
         ref = self._one_ref(parse(rest, ()).words)

@@ -31,6 +31,8 @@ BOT_SCOPES = {
     "groups:history": "earlier messages of a private-channel thread (follow-ups)",
     "mpim:history": "earlier messages of a group-DM thread (follow-ups)",
     "usergroups:read": "members of MARKETER_USERGROUP",
+    "files:write": "the weekly digest's chart",
+    "chat:write.public": "the weekly digest in a public channel the bot was not invited to",
 }
 
 # /content: modals (view callback ids) and the list's page buttons.

@@ -33,6 +33,10 @@ class Settings:
     web_threads: int = 8
     marketer_user_ids: tuple[str, ...] = ()
     marketer_usergroup: str | None = None
+    review_interval_days: int = 90
+    digest_cron: str = "0 9 * * 1"
+    digest_timezone: str = "UTC"
+    digest_channel: str | None = None
 
     @property
     def index_dir(self) -> Path:
@@ -54,6 +58,9 @@ class Settings:
         api_url = (env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL).strip()
         if not api_url.startswith(("http://", "https://")):
             raise SettingsError(f"SLACK_API_URL={api_url!r} is not an http(s) URL")
+        review_text = (env.get("REVIEW_INTERVAL_DAYS") or "90").strip()
+        if not review_text.isdigit() or not 1 <= int(review_text) <= 3650:
+            raise SettingsError(f"REVIEW_INTERVAL_DAYS={review_text!r} is not a number of days (1-3650)")
         return cls(
             data_dir=data_dir,
             database_url=(env.get("DATABASE_URL") or "").strip() or default_sqlite_url(data_dir),
@@ -67,4 +74,8 @@ class Settings:
             web_threads=int(threads_text),
             marketer_user_ids=tuple(u.strip() for u in (env.get("MARKETER_USER_IDS") or "").split(",") if u.strip()),
             marketer_usergroup=(env.get("MARKETER_USERGROUP") or "").strip().lstrip("@") or None,
+            review_interval_days=int(review_text),
+            digest_cron=(env.get("DIGEST_CRON") or "0 9 * * 1").strip(),
+            digest_timezone=(env.get("DIGEST_TIMEZONE") or "UTC").strip(),
+            digest_channel=(env.get("DIGEST_CHANNEL") or "").strip() or None,
         )

@@ -61,6 +61,8 @@ class QueryLog(SQLModel, table=True):
     confidence: float
     unsure: bool = False
     stage_override: str | None = Field(default=None, max_length=20)
+    # How clearly the best answer stood out (see recommender.service); low values mark weakly served asks.
+    match_strength: float | None = None
     asset_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     scores: list[float] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     source: str = Field(default="cli", max_length=20)
@@ -147,3 +149,18 @@ class HandledEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     event_id: str = Field(max_length=100, unique=True)
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class DigestRun(SQLModel, table=True):
+    """One weekly digest per channel and ISO week: the unique row makes posting it idempotent, even
+    with several clock processes."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (UniqueConstraint("channel", "iso_week"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=80)
+    iso_week: str = Field(max_length=10)
+    status: str = Field(default="posting", max_length=20)
+    message_ts: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -35,6 +35,8 @@ CANDIDATES = 60
 NEAR_DUPLICATE = 0.965
 # … or, with nearly the same title (difflib ratio of the folded titles), this similarity is enough.
 SAME_TITLE, NEAR_DUPLICATE_SAME_TITLE = 0.9, 0.92
+# How many asset vectors estimate the library's typical similarity to an ask (see match_strength).
+REFERENCE_SAMPLE = 2000
 # Library search keeps results at least this relevant relative to the best one.
 SEARCH_CUTOFF = 0.6
 # Score taken off an asset colleagues rated down for the predicted stage (scores are roughly 0..1).
@@ -63,6 +65,9 @@ class Recommendation:
     stage: StageResult
     items: list[RankedItem] = field(default_factory=list)
     query_id: int | None = None
+    # How far the best returned asset stands out from the library for this ask: its cosine similarity
+    # minus the library's mean similarity to the ask, in standard deviations. Low = served poorly.
+    match_strength: float | None = None
 
     def to_dict(self) -> dict:
         return {**self.stage.to_dict(), "truncated": self.truncated, "items": [i.to_dict() for i in self.items]}
@@ -97,6 +102,7 @@ class Recommender:
         self._by_stage: dict[str, np.ndarray] = {}
         self._positions: dict[int, int] = {}
         self._documents: dict[int, tuple[str, str]] = {}  # id -> (hash of the indexed text, indexed text)
+        self._reference = np.zeros((0, 1), dtype=np.float32)
 
     # -- keeping in step with the database -------------------------------------------------------
     def sync(self) -> SyncReport:
@@ -122,6 +128,10 @@ class Recommender:
             self._by_stage = {
                 s: np.asarray([i for i in ids if s in views[i].stages], dtype=np.int64) for s in STAGES
             }
+            sample = ids if len(ids) <= REFERENCE_SAMPLE else \
+                [ids[i] for i in np.random.default_rng(0).choice(len(ids), REFERENCE_SAMPLE, replace=False)]
+            self._reference = (np.stack([self.vectors.index.reconstruct(int(i)) for i in sample])
+                               if sample else np.zeros((0, 1), dtype=np.float32))
             self.version = version
             return report
 
@@ -215,7 +225,16 @@ class Recommender:
             items = rank(candidates, result.probabilities, k, offset, demoted, language=detect_language(text),
                          requested=requested_content_types(text),
                          matched_terms=lambda a: self.lexical.matched_terms(query_terms, self._positions[a.id]))
-        return Recommendation(text, truncated, result, items)
+            strength = self._match_strength(items, vector)
+        return Recommendation(text, truncated, result, items, match_strength=strength)
+
+    def _match_strength(self, items: list[RankedItem], vector: np.ndarray) -> float | None:
+        if not items or len(self._reference) < 2:
+            return None
+        similarities = self._reference @ vector
+        spread = float(similarities.std()) or 1.0
+        best = max(self._dense_score(i.asset.id, vector) for i in items)
+        return round((best - float(similarities.mean())) / spread, 3)
 
     def search(self, text: str, k: int = 10) -> list[RankedItem]:
         """Assets by relevance to `text` alone (no stage weighting): the library search."""
@@ -270,6 +289,7 @@ class Recommender:
             entry = log_query(session, QueryLog(
                 text=rec.text, predicted_stage=rec.stage.stage, confidence=rec.stage.confidence,
                 unsure=rec.stage.unsure, stage_override=rec.stage.stage if rec.stage.overridden else None,
+                match_strength=rec.match_strength,
                 asset_ids=[i.asset.id for i in rec.items], scores=[round(i.score, 4) for i in rec.items],
                 source=source, slack_team=team, slack_channel=channel, slack_user=user,
             ))

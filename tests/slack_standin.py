@@ -27,6 +27,7 @@ class Call:
     method: str
     headers: dict
     body: dict
+    raw: bytes = b""
     at: float = field(default_factory=time.monotonic)
 
     @property
@@ -44,9 +45,10 @@ class SlackStandIn:
         self.answers: dict[str, dict] = {
             "auth.test": {"user_id": BOT_USER, "bot_id": "B0BOT", "team_id": TEAM, "team": "Freightline",
                           "user": "journeybot", "url": "https://freightline.slack.com/"},
-            "chat.postMessage": {"channel": "C0SALES", "ts": "1700000000.000100"},
+            "chat.postMessage": {"ts": "1700000000.000100"},
             "views.publish": {"view": {"id": "V1"}},
             "conversations.replies": {"messages": []},
+            "files.completeUploadExternal": {"files": [{"id": "F0CHART", "title": "chart"}]},
         }
         standin = self
 
@@ -56,13 +58,19 @@ class SlackStandIn:
 
             def _handle(self):
                 parsed = urllib.parse.urlparse(self.path)
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
+                data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                try:
+                    raw = data.decode("utf-8")
+                except UnicodeDecodeError:  # an uploaded file
+                    raw = ""
                 if "json" in (self.headers.get("Content-Type") or ""):
                     body = json.loads(raw or "{}")
+                elif parsed.path.startswith("/upload/"):
+                    body = {}
                 else:
                     body = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
                 body.update({k: v[0] for k, v in urllib.parse.parse_qs(parsed.query).items()})
-                call = Call(parsed.path, self.command, dict(self.headers), body)
+                call = Call(parsed.path, self.command, dict(self.headers), body, data)
                 with standin.lock:
                     queued = standin.failures.get(parsed.path)
                     failure = queued.pop(0) if queued else None
@@ -79,6 +87,8 @@ class SlackStandIn:
                     return
                 if call.api_method is not None:
                     answer = {"ok": True, **standin.answers.get(call.api_method, {})}
+                    if call.api_method == "chat.postMessage":
+                        answer.setdefault("channel", body.get("channel"))  # as Slack: the channel posted to
                 else:
                     answer = {"ok": True}
                 data = json.dumps(answer).encode()
@@ -94,6 +104,8 @@ class SlackStandIn:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
+        self.answers["files.getUploadURLExternal"] = {"upload_url": f"http://127.0.0.1:{self.port}/upload/F0CHART",
+                                                      "file_id": "F0CHART"}
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 

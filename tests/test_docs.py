@@ -48,7 +48,9 @@ def test_manifest_declares_what_the_code_uses():
 
 def test_slack_settings_and_procfile():
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "PORT",
-                 "JOURNEYBOT_WEB_THREADS", "MARKETER_USER_IDS", "MARKETER_USERGROUP"):
+                 "JOURNEYBOT_WEB_THREADS", "MARKETER_USER_IDS", "MARKETER_USERGROUP", "REVIEW_INTERVAL_DAYS", "DIGEST_CHANNEL", "DIGEST_CRON",
+                 "DIGEST_TIMEZONE"):
         assert f"`{name}`" in README
     procfile = dict(line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line)
     assert procfile["web"].startswith("journeybot serve") and procfile["release"] == "journeybot db upgrade"
+    assert procfile["clock"] == "journeybot clock"

@@ -111,3 +111,41 @@ def test_start_without_slack_tokens_is_the_console(env):
     result = subprocess.run([*JOURNEYBOT, "start"], env=env, input=":quit\n", capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0 and "journeybot console" in result.stdout
+
+
+# -- the digest and the clock from the command line -------------------------------------------------------
+def test_digest_prints_and_posts_once_a_week(env, standin):
+    assert run(env, "library", "seed").returncode == 0
+    printed = run(env, "digest")
+    assert printed.returncode == 0 and printed.stdout.startswith("Content gaps")
+    data = json.loads(run(env, "digest", "--format", "json", "--since", "2w").stdout)
+    assert len(data["stages"]) == 5 and "topics" in data
+    first = run(env, "digest", "--post", "#marketing")
+    assert first.returncode == 0 and "Digest posted to #marketing" in first.stdout, first.stderr
+    assert standin.calls_to("/api/chat.postMessage")[0].body["channel"] == "marketing"
+    assert standin.calls_to("/upload/F0CHART")[0].raw.startswith(b"\x89PNG")
+    again = run(env, "digest", "--post", "#marketing")
+    assert again.returncode == 0 and "Nothing posted" in again.stdout and "--force" in again.stdout
+    assert len(standin.calls_to("/api/chat.postMessage")) == 1
+    assert run(env, "digest", "--post", "#marketing", "--force").returncode == 0
+    assert len(standin.calls_to("/api/chat.postMessage")) == 2
+
+
+@pytest.mark.parametrize("args,extra,message", [
+    (["digest", "--since", "yesterday"], {}, "--since"),
+    (["digest", "--format", "pdf"], {}, "pdf"),
+    (["clock"], {}, "DIGEST_CHANNEL"),
+    (["clock"], {"DIGEST_CHANNEL": "C1", "DIGEST_CRON": "every monday"}, "DIGEST_CRON"),
+    (["clock"], {"DIGEST_CHANNEL": "C1", "DIGEST_TIMEZONE": "Moon/Base"}, "DIGEST_TIMEZONE"),
+    (["digest"], {"REVIEW_INTERVAL_DAYS": "soon"}, "REVIEW_INTERVAL_DAYS"),
+])
+def test_bad_digest_and_clock_settings_are_refused(env, args, extra, message):
+    env.update(extra)
+    result = run(env, *args)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_digest_post_refused_by_slack_is_reported(env, standin):
+    standin.answers["chat.postMessage"] = {"ok": False, "error": "not_in_channel"}
+    result = run(env, "digest", "--post", "C0PRIVATE")
+    assert result.returncode == 2 and "not_in_channel" in result.stderr

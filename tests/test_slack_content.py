@@ -331,3 +331,9 @@ def test_marketer_group_membership_is_looked_up_and_cached_briefly():
         assert not marketers.allows(None)
     finally:
         standin.close()
+
+
+def test_content_gaps_shows_the_digest(bot, standin):
+    note = content(bot, standin, "gaps", user=REP)
+    assert note["text"].startswith("*Content gaps") and "Library health" in note["text"]
+    assert all(len(b["text"]["text"]) <= 3000 for b in note["blocks"])
