@@ -6,13 +6,15 @@ marketers only, validated before anything is written, and audited.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot import ids
 from bot.blocks import _button, actions, decode, encode, section, type_label
 from bot.command_line import CommandSyntaxError, parse
-from bot.modals import asset_modal
+from bot.modals import FIELDS as MODAL_FIELDS
+from bot.modals import asset_modal, block_ids, read_submission, revision
 from bot.mrkdwn import escape, link, shorten
 from bot.runtime import Runtime
 from content_library.db import session_scope
@@ -132,7 +134,31 @@ class ContentCommands:
         if "stage" in options:
             values["stages"] = parse_stages(options["stage"])
         note = ("Suggested from the URL: check the type and stages." if url and hint.content_type else None)
-        return asset_modal(ids.ADD_ASSET_VIEW, values, {"channel": channel}, heading="Add content", note=note)
+        return asset_modal(ids.ADD_ASSET_VIEW, values, {"channel": channel}, heading="Add content", note=note,
+                           suggest_on_enter=True)
+
+    def suggest_view(self, view: dict) -> dict:
+        """The add form again, with suggestions from the title and description typed so far filled
+        into the fields the marketer has not set."""
+        current = read_submission(view)
+        recommender = self.runtime.loaded_recommender()
+        known = {t for a in recommender.assets.values() for t in a.tags}
+        hint = suggest(current.get("title", ""), current.get("description", ""), current.get("url"),
+                       recommender.classify, known)
+        values = dict(current)
+        values.setdefault("content_type", hint.content_type)
+        if not values.get("stages"):
+            values["stages"] = hint.stages
+        values.setdefault("language", hint.language or "")
+        if not values.get("tags"):
+            values["tags"] = hint.tags
+        try:
+            metadata = json.loads(view.get("private_metadata") or "{}")
+        except ValueError:
+            metadata = {}
+        return asset_modal(ids.ADD_ASSET_VIEW, values, metadata if isinstance(metadata, dict) else {},
+                           heading="Add content", note="Suggested from the title: check before saving.",
+                           suggest_on_enter=True, revision=revision(view) + 1)
 
     def save_record(self, record: dict, user: str | None) -> Reply:
         """Validate and upsert by URL; warn about near-duplicates under other URLs."""
@@ -357,9 +383,9 @@ def describe(asset: Asset) -> str:
     return f"{escape(type_label(asset.content_type))} · {stages} · {escape(asset.language)}{tags}"
 
 
-def validation_errors(exc: ValidationError) -> dict[str, str]:
-    """A validation error as the modal's inline errors (block id → message)."""
-    block = exc.field if exc.field in ("url", "title", "description", "content_type", "stages", "language",
-                                       "tags") else "title"
-    return {block: shorten(exc.message, 150)}
+def validation_errors(exc: ValidationError, view: dict) -> dict[str, str]:
+    """A validation error as the modal's inline errors (the field's block id in `view` → message)."""
+    blocks = block_ids(view)
+    field_name = exc.field if exc.field in MODAL_FIELDS else "title"
+    return {blocks.get(field_name, field_name): shorten(exc.message, 150)}
 

@@ -52,6 +52,8 @@ def render_lines(d: Digest, bullet: str = "-", strong=lambda s: s) -> list[str]:
             parts.append(f"{r.weak_asks} served poorly")
         if r.overrides_in or r.overrides_out:
             parts.append(f"stage corrected to it {r.overrides_in}×, away from it {r.overrides_out}×")
+        parts += [f"{n} {what}" for n, what in ((r.stale, "stale"), (r.unused, "unused"), (r.disliked, "disliked"))
+                  if n]
         lines.append(f"{bullet} {CANONICAL[r.stage].label}: " + "; ".join(parts))
         if r.missing_types:
             lines.append(f"    missing: {_types(r.missing_types)}")
@@ -112,6 +114,8 @@ def digest_blocks(d: Digest) -> list[dict]:
         text = f"*{CANONICAL[r.stage].label}* · {r.assets} assets · {_trend(r.asks, r.asks_before)}"
         if r.weak_asks:
             text += f" · {r.weak_asks} served poorly"
+        text += "".join(f" · {n} {what}" for n, what in ((r.stale, "stale"), (r.unused, "unused"),
+                                                          (r.disliked, "disliked")) if n)
         details = []
         if r.missing_types:
             details.append(f"missing: {_types(r.missing_types)}")

@@ -39,3 +39,5 @@ BOT_SCOPES = {
 ADD_ASSET_VIEW = "content_add"
 EDIT_ASSET_VIEW = "content_edit"
 CONTENT_PAGE = "content_page"
+# Enter in the add form's title field: suggest type, stages, language and tags from what is typed.
+SUGGEST_FROM_TITLE = "suggest_from_title"

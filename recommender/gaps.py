@@ -62,6 +62,9 @@ class StageReport:
     weak_asks: int
     overrides_in: int
     overrides_out: int
+    stale: int = 0
+    unused: int = 0
+    disliked: int = 0
 
 
 @dataclass
@@ -209,6 +212,11 @@ def build_digest(session: Session, embedder, *, now: datetime | None = None, sin
     by_id = {a.id: a for a in assets}
     disliked = [AssetNote(i, by_id[i].title, by_id[i].url, f"net {n} votes") for i, n in sorted(net.items())
                 if n < 0 and i in by_id]
+    stages_of = {a.id: a.stages for a in assets}
+    for r in reports:
+        r.stale = sum(1 for x in stale if r.stage in stages_of[x.id])
+        r.unused = sum(1 for x in unused if r.stage in stages_of[x.id])
+        r.disliked = sum(1 for x in disliked if r.stage in stages_of[x.id])
     found_topics = topics(weak, embedder)
     digest = Digest(start, now, len(assets), len(asks), len(asks_before), reports, found_topics, dict(overrides),
                     stale, unused, disliked, [], review_interval_days)

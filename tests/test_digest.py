@@ -104,6 +104,9 @@ def test_digest_reports_supply_demand_health_and_topics_exactly(engine, known, e
     assert [(s.id, s.owner) for s in d.stale] == [(known["ebook"], "li"), (known["pricing"], "bo")]
     assert {u.id for u in d.unused} == {known["ebook"], known["pricing"], known["onboarding"]}
     assert [u.id for u in d.disliked] == [known["guide"], known["case"]]
+    assert {s: (r.stale, r.unused, r.disliked) for s, r in stages.items()} == {
+        "awareness": (1, 1, 1), "consideration": (0, 0, 1), "decision": (1, 1, 0), "retention": (0, 1, 0),
+        "advocacy": (0, 0, 0)}
     assert d.headline[0] == "Advocacy has no content at all."
     assert d.headline[1].startswith("3 asks like") and "consideration stage" in d.headline[1]
 

@@ -337,3 +337,45 @@ def test_content_gaps_shows_the_digest(bot, standin):
     note = content(bot, standin, "gaps", user=REP)
     assert note["text"].startswith("*Content gaps") and "Library health" in note["text"]
     assert all(len(b["text"]["text"]) <= 3000 for b in note["blocks"])
+
+
+def test_enter_in_the_title_fills_in_suggestions(bot, standin):
+    bot.slack.command("add https://freightline.example/x", command="/content", user=MARKETER,
+                      response_url=standin.response_url("s"))
+    view = standin.wait_for("/api/views.open")[0].body["view"]
+    view = view if isinstance(view, dict) else json.loads(view)
+    title_block = next(b for b in view["blocks"] if b.get("block_id") == "title")
+    assert title_block["dispatch_action"] is True
+    state = {"values": {"url": {"value": {"type": "plain_text_input", "value": "https://freightline.example/x"}},
+                        "title": {ids.SUGGEST_FROM_TITLE: {"type": "plain_text_input",
+                                                           "value": "Freightline ROI calculator for 3PL finance teams"}},
+                        "tags": {"value": {"type": "plain_text_input", "value": None}}}}
+    payload = {"type": "block_actions", "user": {"id": MARKETER}, "trigger_id": "1.2",
+               "view": {**view, "id": "V0ADD", "hash": "h1", "state": state},
+               "actions": [{"action_id": ids.SUGGEST_FROM_TITLE, "block_id": "title", "type": "plain_text_input",
+                            "value": "Freightline ROI calculator for 3PL finance teams", "action_ts": "1"}]}
+    assert bot.slack.interaction(payload).status == 200
+    update = standin.wait_for("/api/views.update")[0].body
+    assert update["view_id"] == "V0ADD" and update["hash"] == "h1"
+    new = update["view"] if isinstance(update["view"], dict) else json.loads(update["view"])
+    blocks = {b["block_id"].split(".")[0]: b for b in new["blocks"] if b.get("block_id")}
+    assert blocks["content_type"]["block_id"] == "content_type.1"  # a new id, so Slack shows the suggestion
+    assert blocks["content_type"]["element"]["initial_option"]["value"] == "roi_calculator"
+    assert [o["value"] for o in blocks["stages"]["element"]["initial_options"]] == ["consideration", "decision"]
+    assert blocks["language"]["element"]["initial_value"] == "en"
+    assert "industry:3pl" in blocks["tags"]["element"]["initial_value"]
+    assert blocks["title"]["element"]["initial_value"].startswith("Freightline ROI")
+    # Submitting the updated form reads the renamed blocks.
+    values = {"url": {"value": {"type": "plain_text_input", "value": "https://freightline.example/roi-3pl"}},
+              "title": {ids.SUGGEST_FROM_TITLE: {"type": "plain_text_input", "value": "ROI calculator for 3PLs"}},
+              "content_type.1": {"value": {"type": "static_select", "selected_option": {"value": "roi_calculator"}}},
+              "stages.1": {"value": {"type": "multi_static_select", "selected_options": [{"value": "decision"}]}},
+              "language.1": {"value": {"type": "plain_text_input", "value": "en"}},
+              "tags.1": {"value": {"type": "plain_text_input", "value": "x" * 60}}}
+    reply = bot.slack.interaction({"type": "view_submission", "user": {"id": MARKETER},
+                                   "view": {**new, "id": "V0ADD", "state": {"values": values}}})
+    assert "tags.1" in reply.json()["errors"]
+    values["tags.1"]["value"]["value"] = "industry:3pl"
+    reply = bot.slack.interaction({"type": "view_submission", "user": {"id": MARKETER},
+                                   "view": {**new, "id": "V0ADD", "state": {"values": values}}})
+    assert reply.status == 200 and asset_by_url(bot, "https://freightline.example/roi-3pl").tags == ["industry:3pl"]

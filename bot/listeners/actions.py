@@ -92,6 +92,12 @@ def register(app: App, services) -> None:
         reply = services.content.page_from_button(action.get("value"))
         respond(body["response_url"], reply.message(), replace_original=True)
 
+    @app.action(ids.SUGGEST_FROM_TITLE)
+    def suggest_from_title(ack: Ack, body: dict, client) -> None:
+        ack()
+        view = body["view"]
+        client.views_update(view_id=view["id"], hash=view.get("hash"), view=services.content.suggest_view(view))
+
     @app.action(ids.MORE)
     def more(ack: Ack, body: dict, action: dict) -> None:
         ack()

@@ -8,7 +8,7 @@ from slack_bolt import Ack, App
 
 from bot import ids
 from bot.content_commands import validation_errors
-from bot.modals import read_submission
+from bot.modals import block_ids, read_submission
 from content_library.editing import NotFound
 from content_library.validation import ValidationError, validate_asset
 
@@ -31,7 +31,8 @@ def register(app: App, services) -> None:
     def submitted(ack: Ack, body: dict, view: dict, client, edit: bool) -> None:
         user = body["user"]["id"]
         if not services.marketers.allows(user):
-            ack(response_action="errors", errors={"url": "Only marketers can change the library."})
+            ack(response_action="errors", errors={block_ids(view).get("url", "url"):
+                                                  "Only marketers can change the library."})
             return
         record = read_submission(view)
         meta = _metadata(view)
@@ -42,10 +43,11 @@ def register(app: App, services) -> None:
                 validate_asset(record)
                 reply = services.content.save_record(record, user)
         except ValidationError as exc:
-            ack(response_action="errors", errors=validation_errors(exc))
+            ack(response_action="errors", errors=validation_errors(exc, view))
             return
         except NotFound:
-            ack(response_action="errors", errors={"url": "This asset no longer exists; close the form and add it."})
+            ack(response_action="errors", errors={block_ids(view).get("url", "url"):
+                                                  "This asset no longer exists; close the form and add it."})
             return
         ack()
         tell(client, user, meta.get("channel"), reply.message())
