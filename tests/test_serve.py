@@ -149,3 +149,43 @@ def test_digest_post_refused_by_slack_is_reported(env, standin):
     standin.answers["chat.postMessage"] = {"ok": False, "error": "not_in_channel"}
     result = run(env, "digest", "--post", "C0PRIVATE")
     assert result.returncode == 2 and "not_in_channel" in result.stderr
+
+
+def test_socket_mode_answers_commands_and_events(env, standin):
+    from socket_standin import SocketModeStandIn
+
+    assert run(env, "library", "seed").returncode == 0
+    ws = SocketModeStandIn()
+    standin.answers["apps.connections.open"] = {"url": ws.url}
+    env.pop("SLACK_SIGNING_SECRET")  # Socket Mode needs no signing secret
+    env["SLACK_APP_TOKEN"] = "xapp-test"
+    bot = subprocess.Popen([*JOURNEYBOT, "start"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True)
+    try:
+        assert ws.connected.wait(120), "journeybot did not connect"
+        opened = standin.calls_to("/api/apps.connections.open")[0]
+        assert opened.headers.get("Authorization") == "Bearer xapp-test"
+        sent = time.monotonic()
+        ws.send({"envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": True,
+                 "payload": {"command": "/journey", "text": "CFO asked for pricing and an ROI model",
+                             "user_id": "U0REP", "channel_id": "C0SALES", "team_id": "T0TEAM",
+                             "response_url": standin.response_url("sock"), "trigger_id": "1.2"}})
+        ack, acked = ws.wait_for_ack("env-1")
+        assert acked - sent < 3 and "Looking for content" in json.dumps(ack.get("payload", {}))
+        answer = standin.wait_for("/respond/sock", timeout=60)[0].body
+        assert "*Stage:* Decision" in json.dumps(answer["blocks"])
+        ws.send({"envelope_id": "env-2", "type": "events_api", "accepts_response_payload": False,
+                 "payload": {"type": "event_callback", "event_id": "Ev0SOCK", "team_id": "T0TEAM",
+                             "event": {"type": "app_mention", "user": "U0REP", "channel": "C0SALES",
+                                       "ts": "1700000100.000100", "text": "<@UJOURNEYBOT> legal is redlining our MSA"},
+                             "authorizations": [{"team_id": "T0TEAM", "user_id": "UJOURNEYBOT", "is_bot": True}]}})
+        ws.wait_for_ack("env-2")
+        posted = standin.wait_for("/api/chat.postMessage", timeout=60)[0].body
+        assert posted["thread_ts"] == "1700000100.000100"
+    finally:
+        bot.terminate()
+        try:
+            bot.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            bot.kill()
+        ws.close()
