@@ -92,7 +92,8 @@ def result_from(probs: np.ndarray, hits: list[CueHit], unsure: bool | None = Non
 class Prototypes:
     """Each stage's definition and hand-written prototype descriptions, embedded once."""
 
-    def __init__(self, embedder: Embedder, neighbours: int = 3) -> None:
+    def __init__(self, embedder: Embedder, neighbours: int = 3, vectors: np.ndarray | None = None) -> None:
+        """`vectors`: the prototypes already embedded with this embedder (a saved model carries them)."""
         self.neighbours = neighbours
         exemplars = yaml.safe_load(EXEMPLARS.read_text(encoding="utf-8"))
         texts, labels = [], []
@@ -102,7 +103,9 @@ class Prototypes:
             texts.extend(exemplars[stage])
             labels.extend([stage] * len(exemplars[stage]))
         # Embedded as queries: they are written like the descriptions they are compared with.
-        self.vectors = embedder.embed_queries(texts)
+        if vectors is not None and len(vectors) != len(texts):
+            vectors = None  # saved for other exemplars: embed again
+        self.vectors = embedder.embed_queries(texts) if vectors is None else np.asarray(vectors, dtype=np.float32)
         self.labels = np.asarray([STAGES.index(s) for s in labels])
 
     def similarity(self, vectors: np.ndarray) -> np.ndarray:

@@ -129,7 +129,7 @@ class TrainedClassifier:
         os.close(fd)
         with open(tmp, "wb") as fh:
             np.savez_compressed(fh, mean=self.mean, scale=self.scale, coef=self.coef, intercept=self.intercept,
-                                meta=np.array(json.dumps(meta)))
+                                prototypes=self.prototypes.vectors, meta=np.array(json.dumps(meta)))
         os.replace(tmp, path)
 
     @classmethod
@@ -139,13 +139,15 @@ class TrainedClassifier:
             with np.load(path, allow_pickle=False) as data:
                 meta = json.loads(str(data["meta"]))
                 arrays = {k: data[k] for k in ("mean", "scale", "coef", "intercept")}
+                # The prototypes' vectors (older models lack them: embedded again below).
+                prototype_vectors = data["prototypes"] if "prototypes" in data.files else None
         except (OSError, ValueError, KeyError) as exc:
             if path.exists():
                 log.warning("ignoring unreadable classifier model %s (%s)", path, exc.__class__.__name__)
             return None
         if meta.get("fingerprint") != expected_fingerprint or meta.get("embedder") != embedder.model_id:
             return None
-        return cls(embedder, Prototypes(embedder), arrays["mean"], arrays["scale"], arrays["coef"],
+        return cls(embedder, Prototypes(embedder, vectors=prototype_vectors), arrays["mean"], arrays["scale"], arrays["coef"],
                    arrays["intercept"], float(meta["temperature"]), float(meta["unsure_margin"]),
                    meta["fingerprint"], int(meta["examples"]))
 
