@@ -47,11 +47,11 @@ def decode(value: str | None) -> dict:
 Block = dict
 
 
-def _mrkdwn(text: str) -> dict:
+def mrkdwn_text(text: str) -> dict:
     return {"type": "mrkdwn", "text": shorten_block(text)}
 
 
-def _plain(text: str, limit: int = BUTTON_TEXT_LIMIT) -> dict:
+def plain_text(text: str, limit: int = BUTTON_TEXT_LIMIT) -> dict:
     return {"type": "plain_text", "text": shorten(text, limit), "emoji": True}
 
 
@@ -79,7 +79,7 @@ def divider() -> dict:
 
 
 def header(text: str) -> dict:
-    return {"type": "header", "text": _plain(text, 150)}
+    return {"type": "header", "text": plain_text(text, 150)}
 
 
 def shorten_block(text: str, limit: int = SECTION_LIMIT) -> str:
@@ -87,8 +87,8 @@ def shorten_block(text: str, limit: int = SECTION_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _button(label: str, action_id: str, value: str, style: str | None = None) -> dict:
-    button = {"type": "button", "text": _plain(label), "action_id": action_id, "value": value}
+def button(label: str, action_id: str, value: str, style: str | None = None) -> dict:
+    button = {"type": "button", "text": plain_text(label), "action_id": action_id, "value": value}
     if style:
         button["style"] = style
     return button
@@ -120,19 +120,19 @@ def asset_blocks(item, query_id: int | None, stage: str) -> list[Block]:
             f"_{escape(shorten(item.why, 400))}_")
     value = encode(q=query_id, a=a.id, s=stage)
     return [
-        section(block_id=f"{ids.ASSET_BLOCK_PREFIX}{a.id}", text=_mrkdwn(text)),
+        section(block_id=f"{ids.ASSET_BLOCK_PREFIX}{a.id}", text=mrkdwn_text(text)),
         actions(elements=[
-            _button("Share", ids.SHARE, value, "primary"),
-            _button("👍", ids.FEEDBACK_UP, value),
-            _button("👎", ids.FEEDBACK_DOWN, value),
+            button("Share", ids.SHARE, value, "primary"),
+            button("👍", ids.FEEDBACK_UP, value),
+            button("👎", ids.FEEDBACK_DOWN, value),
         ]),
     ]
 
 
 def stage_menu(query_id: int | None, framework: str) -> dict:
-    options = [{"text": _plain(display(s, framework)), "value": encode(q=query_id, s=s)} for s in STAGES]
+    options = [{"text": plain_text(display(s, framework)), "value": encode(q=query_id, s=s)} for s in STAGES]
     return {"type": "static_select", "action_id": ids.OVERRIDE_STAGE,
-            "placeholder": _plain("Wrong stage? Pick another"), "options": options}
+            "placeholder": plain_text("Wrong stage? Pick another"), "options": options}
 
 
 def answer_blocks(rec: Recommendation, framework: str = "canonical", *, offset: int = 0,
@@ -145,7 +145,7 @@ def answer_blocks(rec: Recommendation, framework: str = "canonical", *, offset: 
         head = f"<@{asked_by}> asked:\n{quote_block(rec.text)}\n{head}"
     else:
         head = f"{quote_block(rec.text)}\n{head}"
-    blocks: list[Block] = [section(text=_mrkdwn(head))]
+    blocks: list[Block] = [section(text=mrkdwn_text(head))]
     notes = []
     evidence = evidence_line(rec)
     if evidence:
@@ -153,27 +153,27 @@ def answer_blocks(rec: Recommendation, framework: str = "canonical", *, offset: 
     if rec.truncated:
         notes.append(f"Your description was longer than {MAX_TEXT:,} characters; I used the start of it.")
     if notes:
-        blocks.append(context(elements=[_mrkdwn(n) for n in notes]))
+        blocks.append(context(elements=[mrkdwn_text(n) for n in notes]))
     if s.unsure and not s.overridden:
         first, second = s.stage, s.runner_up()
-        blocks.append(section(text=_mrkdwn(
+        blocks.append(section(text=mrkdwn_text(
             f":thinking_face: I'm not sure: this reads like *{escape(display(first, framework))}* or "
             f"*{escape(display(second, framework))}*. Showing {escape(display(first, framework))} content; "
             "pick the stage that fits and I'll re-rank.")))
         blocks.append(actions(elements=[
-            _button(display(st, framework), action_id, encode(q=qid, s=st), "primary" if n == 0 else None)
+            button(display(st, framework), action_id, encode(q=qid, s=st), "primary" if n == 0 else None)
             for n, (st, action_id) in enumerate(zip((first, second), ids.PICK_STAGE_IDS, strict=True))
         ]))
     blocks.append(divider())
     if not rec.items:
         message = ("No more results for this description." if offset else
                    "No matching assets in the library yet. Ask a marketer to add some (`/content add`).")
-        blocks.append(section(text=_mrkdwn(message)))
+        blocks.append(section(text=mrkdwn_text(message)))
     for item in rec.items[:MAX_ITEMS]:
         blocks.extend(asset_blocks(item, qid, s.stage))
     controls: list = [stage_menu(qid, framework)]
     if rec.items and has_more:
-        controls.append(_button("More", ids.MORE, encode(q=qid, o=offset + len(rec.items), s=s.stage if
+        controls.append(button("More", ids.MORE, encode(q=qid, o=offset + len(rec.items), s=s.stage if
                                                              s.overridden else None)))
     blocks.append(actions(elements=controls))
     return blocks
@@ -191,23 +191,23 @@ def share_message(asset, user: str | None, description_limit: int = 280) -> tupl
     if asset.description:
         lines.append(escape(shorten(asset.description, description_limit)))
     by = f"Shared by <@{user}> with journeybot" if user else "Shared with journeybot"
-    blocks = [section(text=_mrkdwn("\n".join(lines))), context(elements=[_mrkdwn(by)])]
+    blocks = [section(text=mrkdwn_text("\n".join(lines))), context(elements=[mrkdwn_text(by)])]
     return escape(shorten(asset.title, 150)), blocks
 
 
 def notice_blocks(text: str) -> list[Block]:
-    return [section(text=_mrkdwn(text))]
+    return [section(text=mrkdwn_text(text))]
 
 
 def home_view(stats: dict, recent: Sequence, framework: str = "canonical") -> dict:
     """The App Home tab: how to ask, the library per stage, the user's recent asks."""
     blocks: list[Block] = [
         header("journeybot"),
-        section(text=_mrkdwn(USAGE)),
+        section(text=mrkdwn_text(USAGE)),
         divider(),
-        section(text=_mrkdwn(f"*The library:* {stats['assets']} active assets")),
+        section(text=mrkdwn_text(f"*The library:* {stats['assets']} active assets")),
         section(fields=[
-            _mrkdwn(f"*{escape(display(s, framework))}*\n{stats['per_stage'].get(s, 0)} assets") for s in STAGES
+            mrkdwn_text(f"*{escape(display(s, framework))}*\n{stats['per_stage'].get(s, 0)} assets") for s in STAGES
         ]),
         divider(),
     ]
@@ -217,9 +217,9 @@ def home_view(stats: dict, recent: Sequence, framework: str = "canonical") -> di
             when = q.created_at.strftime("%Y-%m-%d") if isinstance(q.created_at, datetime) else ""
             stage = q.stage_override or q.predicted_stage
             lines.append(f"• {when} · *{escape(display(stage, framework))}* · {escape(shorten(q.text, 120))}")
-        blocks.append(section(text=_mrkdwn("*Your recent asks*\n" + "\n".join(lines))))
+        blocks.append(section(text=mrkdwn_text("*Your recent asks*\n" + "\n".join(lines))))
     else:
-        blocks.append(section(text=_mrkdwn("*Your recent asks*\nNone yet. Try `/journey` with a prospect.")))
+        blocks.append(section(text=mrkdwn_text("*Your recent asks*\nNone yet. Try `/journey` with a prospect.")))
     return {"type": "home", "blocks": blocks}
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot import ids
-from bot.blocks import _button, actions, decode, encode, section, type_label
+from bot.blocks import actions, button, decode, encode, section, type_label
 from bot.command_line import CommandSyntaxError, parse
 from bot.modals import FIELDS as MODAL_FIELDS
 from bot.modals import asset_modal, block_ids, read_submission, revision
@@ -292,7 +292,7 @@ class ContentCommands:
         for label, target in (("◀ Previous", page - 1), ("Next ▶", page + 1)):
             if 1 <= target <= pages:
                 value = encode(s=stage, t=content_type, g=tag[:50] if tag else None, p=target)
-                buttons.append(_button(label, f"{ids.CONTENT_PAGE}_{'prev' if target < page else 'next'}", value))
+                buttons.append(button(label, f"{ids.CONTENT_PAGE}_{'prev' if target < page else 'next'}", value))
         if buttons:
             blocks.append(actions(buttons))
         return Reply(head + "\n" + "\n".join(lines), blocks)

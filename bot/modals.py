@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot import ids
-from bot.blocks import _plain
+from bot.blocks import plain_text
 from bot.mrkdwn import shorten
 from content_library.validation import MAX_DESCRIPTION, MAX_TITLE, MAX_URL
 from content_library.vocabulary import CONTENT_TYPES, STAGES
@@ -17,14 +17,14 @@ LANGUAGES = {"en": "English", "zh": "Chinese (Simplified)", "zh-hant": "Chinese 
 
 
 def _option(value: str, label: str) -> dict:
-    return {"text": _plain(label), "value": value}
+    return {"text": plain_text(label), "value": value}
 
 
 def _input(block_id: str, label: str, element: dict, optional: bool = False, hint: str | None = None) -> dict:
-    block = {"type": "input", "block_id": block_id, "label": _plain(label, 2000), "element": element,
+    block = {"type": "input", "block_id": block_id, "label": plain_text(label, 2000), "element": element,
              "optional": optional}
     if hint:
-        block["hint"] = _plain(hint, 2000)
+        block["hint"] = plain_text(hint, 2000)
     return block
 
 
@@ -33,7 +33,7 @@ def _text_input(initial: str | None, max_length: int, multiline: bool = False, p
     if initial:
         element["initial_value"] = initial[:max_length]
     if placeholder:
-        element["placeholder"] = _plain(placeholder, 150)
+        element["placeholder"] = plain_text(placeholder, 150)
     return element
 
 
@@ -51,11 +51,11 @@ def asset_modal(callback_id: str, values: dict, metadata: dict, *, heading: str,
     stages = [s for s in values.get("stages") or [] if s in STAGES]
     language = values.get("language") or ""
     type_select = {"type": "static_select", "action_id": ACTION, "options": type_options,
-                   "placeholder": _plain("Choose a content type")}
+                   "placeholder": plain_text("Choose a content type")}
     if content_type:
         type_select["initial_option"] = next(o for o in type_options if o["value"] == content_type)
     stage_select = {"type": "multi_static_select", "action_id": ACTION, "options": stage_options,
-                    "placeholder": _plain("Choose one or more stages")}
+                    "placeholder": plain_text("Choose one or more stages")}
     if stages:
         stage_select["initial_options"] = [o for o in stage_options if o["value"] in stages]
     blocks = []
@@ -74,8 +74,8 @@ def asset_modal(callback_id: str, values: dict, metadata: dict, *, heading: str,
                                                     placeholder="persona:cfo, industry:retail"), optional=True,
                hint="Comma-separated; persona: and industry: tags feed the weekly gap digest."),
     ]
-    return {"type": "modal", "callback_id": callback_id, "title": _plain(heading, 24),
-            "submit": _plain("Save", 24), "close": _plain("Cancel", 24),
+    return {"type": "modal", "callback_id": callback_id, "title": plain_text(heading, 24),
+            "submit": plain_text("Save", 24), "close": plain_text("Cancel", 24),
             "private_metadata": json.dumps(metadata)[:3000], "blocks": blocks}
 
 
