@@ -116,3 +116,29 @@ def test_recommender_restarts_cleanly_after_index_damage(seeded_engine, tmp_path
     assert again.sync().action == "rebuilt"
     assert len(again.vectors) == len(rec.assets)
     assert again.recommend("pricing for a CFO").items
+
+
+def test_large_libraries_switch_to_hnsw_which_is_saved_loaded_and_searched(tmp_path, monkeypatch):
+    import faiss
+
+    import recommender.vector_index as vi
+
+    monkeypatch.setattr(vi, "EXACT_SEARCH_LIMIT", 50)
+    embedder = FakeEmbedder()
+    documents = {i: (f"h{i}", f"asset number {i} about topic {i % 17} and lane {i % 5}") for i in range(1, 301)}
+    index = VectorIndex(embedder, tmp_path)
+    index.rebuild(documents)
+    inner = faiss.downcast_index(index.index.index)
+    assert isinstance(inner, faiss.IndexHNSWFlat) and inner.hnsw.efSearch == vi.HNSW_EF_SEARCH
+    inner.hnsw.efSearch = 16  # a saved file's setting does not survive loading: ours does
+    index._write()
+    again = VectorIndex(embedder, tmp_path)
+    assert again.sync(documents).action == "loaded"
+    assert faiss.downcast_index(again.index.index).hnsw.efSearch == vi.HNSW_EF_SEARCH
+    query = embedder.embed_queries(["asset number 42 about topic 8 and lane 2"])[0]
+    assert again.search(query, 3)[0][0] == 42
+    exact = embedder.embed_documents([documents[i][1] for i in range(1, 301)]) @ query
+    truth = {int(i) + 1 for i in np.argsort(-exact)[:10]}
+    assert len(truth & {i for i, _ in again.search(query, 10)}) >= 9
+    allowed = np.arange(100, 201)
+    assert all(100 <= i <= 200 for i, _ in again.search(query, 10, allowed))
