@@ -98,6 +98,16 @@ class BM25Index:
         cols = [self._vocab[t] for t in terms]
         return np.asarray(self._matrix[:, cols].sum(axis=1)).ravel()
 
+    @staticmethod
+    def top(scores: np.ndarray, n: int) -> np.ndarray:
+        """Positions of the (at most) n best positive scores, best first, without sorting them all."""
+        if len(scores) > n:
+            best = np.argpartition(-scores, n)[:n]
+            positions = best[np.argsort(-scores[best], kind="stable")]
+        else:
+            positions = np.argsort(-scores, kind="stable")
+        return positions[scores[positions] > 0]
+
     def query_words(self, text: str) -> list[tuple[str, object]]:
         """The description's words as written, each with what a document must contain to match it:
         its stem (Latin/Cyrillic) or, for a run of Chinese, the folded run (matched pair by pair)."""

@@ -130,8 +130,7 @@ class Recommender:
             }
             sample = ids if len(ids) <= REFERENCE_SAMPLE else \
                 [ids[i] for i in np.random.default_rng(0).choice(len(ids), REFERENCE_SAMPLE, replace=False)]
-            self._reference = (np.stack([self.vectors.index.reconstruct(int(i)) for i in sample])
-                               if sample else np.zeros((0, 1), dtype=np.float32))
+            self._reference = self.vectors.vectors(sample) if sample else np.zeros((0, 1), dtype=np.float32)
             self.version = version
             return report
 
@@ -209,9 +208,8 @@ class Recommender:
             bm25 = self.lexical.scores(text)
             if allowed is not None and len(self.lexical):
                 bm25 = np.where(np.isin(self.lexical.ids, allowed), bm25, 0.0)
-            for p in np.argsort(-bm25)[:pool]:
-                if bm25[p] > 0:
-                    hits.setdefault(int(self.lexical.ids[p]), None)
+            for p in self.lexical.top(bm25, pool):
+                hits.setdefault(int(self.lexical.ids[p]), None)
             candidates = []
             for asset_id, dense in hits.items():
                 view = self.assets.get(asset_id)
@@ -244,9 +242,8 @@ class Recommender:
             vector = self.embedder.embed_queries([text])[0]
             hits = dict(self.vectors.search(vector, max(CANDIDATES, k)))
             bm25 = self.lexical.scores(text)
-            for p in np.argsort(-bm25)[:CANDIDATES]:
-                if bm25[p] > 0:
-                    hits.setdefault(int(self.lexical.ids[p]), None)
+            for p in self.lexical.top(bm25, CANDIDATES):
+                hits.setdefault(int(self.lexical.ids[p]), None)
             candidates = [Candidate(self.assets[i], d if d is not None else self._dense_score(i, vector),
                                     float(bm25[self._positions[i]])) for i, d in hits.items() if i in self.assets]
             terms = self.lexical.query_words(text)
@@ -272,7 +269,7 @@ class Recommender:
             return found
 
     def _dense_score(self, asset_id: int, vector: np.ndarray) -> float:
-        return float(self.vectors.index.reconstruct(int(asset_id)) @ vector)
+        return float(self.vectors.vector(asset_id) @ vector)
 
     def record_correction(self, text: str, stage: str, *, predicted: str | None = None, query_id: int | None = None,
                           source: str = "cli", user: str | None = None) -> int:

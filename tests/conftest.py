@@ -1,7 +1,8 @@
 """Shared fixtures. Database tests run on SQLite and, when a server answers, on PostgreSQL.
 
-Set JOURNEYBOT_TEST_PG (default postgresql://127.0.0.1:5432/postgres, trust auth) to point the
-Postgres half elsewhere. Without a server the Postgres tests are skipped with a warning, except
+The Postgres half uses the server named by JOURNEYBOT_TEST_PG, else by DATABASE_URL when that is a
+postgresql:// URL, else postgresql://127.0.0.1:5432/postgres (trust auth); each test gets a fresh
+database there (the role needs CREATEDB). Without a server the Postgres tests are skipped with a warning, except
 under CI (CI=true), where that is an error.
 """
 
@@ -15,13 +16,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from content_library.db import make_engine, migrate, normalise_url
 from content_library.files import SAMPLE_LIBRARY, import_records, read_file
 from recommender.embedder import load_embedder
 
-PG_ADMIN_URL = os.environ.get("JOURNEYBOT_TEST_PG", "postgresql://127.0.0.1:5432/postgres")
+_given = os.environ.get("DATABASE_URL", "")
+PG_ADMIN_URL = os.environ.get("JOURNEYBOT_TEST_PG") or (
+    _given if _given.startswith(("postgresql", "postgres:")) else "postgresql://127.0.0.1:5432/postgres")
 _pg_state: dict[str, object] = {}
 
 
@@ -50,7 +53,7 @@ def postgres_url_or_skip() -> str:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     _pg_state.setdefault("databases", []).append(name)
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -119,11 +122,14 @@ def e5():
     return load_embedder("e5")
 
 
-@pytest.fixture
-def cli_env(tmp_path, monkeypatch) -> Path:
-    """Point the CLI at a fresh data directory (SQLite) for one test."""
+@pytest.fixture(params=["sqlite", "postgres"])
+def cli_env(request, tmp_path, monkeypatch) -> Path:
+    """Point the CLI at a fresh data directory and a fresh database (SQLite, then PostgreSQL)."""
     data = tmp_path / "data"
     monkeypatch.setenv("JOURNEYBOT_DATA_DIR", str(data))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
+    if request.param == "postgres":
+        monkeypatch.setenv("DATABASE_URL", postgres_url_or_skip())
+    else:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     return data

@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from conftest import postgres_url_or_skip
 from slack_standin import SlackSigner, SlackStandIn
 
 SECRET = "serve-secret"
@@ -53,21 +54,37 @@ def health(port: int) -> int:
         return 0
 
 
+def start_server(env, port: int) -> tuple[subprocess.Popen, list[int]]:
+    """`journeybot serve` on `port`, once /healthz says it is ready; also every status seen before."""
+    server = subprocess.Popen([*JOURNEYBOT, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120
+    statuses = []
+    while time.monotonic() < deadline:
+        statuses.append(health(port))
+        if statuses[-1] == 200:
+            return server, statuses
+        if server.poll() is not None:
+            raise AssertionError(server.stdout.read())
+        time.sleep(0.1)
+    server.kill()
+    raise AssertionError(f"journeybot serve was not ready in 120 s: {statuses[-5:]}")
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
 def test_serve_answers_journey_over_http(env, standin):
     assert run(env, "library", "seed").returncode == 0
     port = free_port()
-    server = subprocess.Popen([*JOURNEYBOT, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
+    server, statuses = start_server(env, port)
     try:
-        deadline = time.monotonic() + 120
-        statuses = []
-        while time.monotonic() < deadline:
-            statuses.append(health(port))
-            if statuses[-1] == 200:
-                break
-            assert server.poll() is None, server.stdout.read()
-            time.sleep(0.1)
-        assert statuses[-1] == 200 and set(statuses) <= {0, 503, 200}
+        assert set(statuses) <= {0, 503, 200}
         slack = SlackSigner(f"http://127.0.0.1:{port}/slack/events", SECRET)
         reply = slack.command("CFO asked for pricing and an ROI model", response_url=standin.response_url("cli"))
         assert reply.status == 200
@@ -75,8 +92,53 @@ def test_serve_answers_journey_over_http(env, standin):
         assert "*Stage:* Decision" in json.dumps(answer["blocks"])
         assert slack.command("x", response_url=standin.response_url("f"), signature="v0=bad").status == 401
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop(server)
+
+
+def test_two_workers_and_two_clocks_share_one_postgres_database(env, standin, tmp_path):
+    """Two `serve` processes (each with its own data directory and index, as on two machines) and two
+    digest posters on one PostgreSQL database: a library change made through either worker reaches
+    `/journey` in the other within 5 seconds, and the week's digest is posted once."""
+    env.update(DATABASE_URL=postgres_url_or_skip(), MARKETER_USER_IDS="U0MKT")
+    assert run(env, "library", "seed").returncode == 0
+    workers, signers = [], []
+    try:
+        for name in ("a", "b"):
+            port = free_port()
+            workers.append(start_server({**env, "JOURNEYBOT_DATA_DIR": str(tmp_path / name)}, port)[0])
+            signers.append(SlackSigner(f"http://127.0.0.1:{port}/slack/events", SECRET))
+        a, b = signers
+        url = "https://freightline.example/tools/reefer-fuel-roi"
+        ask = "Cold-chain carrier's CFO wants an ROI calculator for reefer fuel savings before signing"
+
+        def answer(signer, text, user="U0REP", command="/journey"):
+            name = f"r{time.monotonic_ns()}"
+            reply = signer.command(text, command=command, user=user, response_url=standin.response_url(name))
+            assert reply.status == 200
+            if command == "/content" and reply.body:  # quick adds answer in the acknowledgement
+                return reply.body
+            return json.dumps(standin.wait_for(f"/respond/{name}", timeout=60)[0].body, ensure_ascii=False)
+
+        assert url not in answer(b, ask)
+        added = answer(a, f'add {url} "Reefer fuel ROI calculator for cold-chain carriers" stage=decision '
+                          'type="roi calculator" tags=industry:cold-chain', user="U0MKT", command="/content")
+        assert "Added" in added
+        changed = time.monotonic()
+        assert url in answer(b, ask) and time.monotonic() - changed < 5
+        assert "Archived" in answer(b, f"archive {url}", user="U0MKT", command="/content")
+        changed = time.monotonic()
+        assert url not in answer(a, ask) and time.monotonic() - changed < 5
+
+        clocks = [subprocess.Popen([*JOURNEYBOT, "digest", "--post", "#marketing"], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True,
+                                   env={**env, "JOURNEYBOT_DATA_DIR": str(tmp_path / f"clock{i}")}) for i in (1, 2)]
+        outputs = [clock.communicate(timeout=180) for clock in clocks]
+        assert [clock.returncode for clock in clocks] == [0, 0], outputs
+        assert sorted("Digest posted" in out for out, _ in outputs) == [False, True]
+        assert len(standin.calls_to("/api/chat.postMessage")) == 1
+    finally:
+        for worker in workers:
+            stop(worker)
 
 
 @pytest.mark.parametrize("command,missing,drop", [

@@ -142,3 +142,92 @@ def test_large_libraries_switch_to_hnsw_which_is_saved_loaded_and_searched(tmp_p
     assert len(truth & {i for i, _ in again.search(query, 10)}) >= 9
     allowed = np.arange(100, 201)
     assert all(100 <= i <= 200 for i, _ in again.search(query, 10, allowed))
+
+
+@pytest.fixture
+def small_limit(monkeypatch):
+    import recommender.vector_index as vi
+
+    monkeypatch.setattr(vi, "EXACT_SEARCH_LIMIT", 50)
+    monkeypatch.setattr(vi, "EXACT_SUBSET_LIMIT", 5)
+    return vi
+
+
+def _docs(n: int, version: str = "") -> dict[int, tuple[str, str]]:
+    return {i: (f"h{i}{version}", f"asset number {i} about topic {i % 17} and lane {i % 5}{version}")
+            for i in range(1, n + 1)}
+
+
+def test_graph_index_updates_in_place_with_tombstones_and_never_returns_them(tmp_path, small_limit):
+    embedder = FakeEmbedder()
+    documents = _docs(300)
+    index = VectorIndex(embedder, tmp_path)
+    index.sync(documents)
+    assert index.approximate and index.tombstones == 0
+    calls = embedder.calls
+    changed = dict(documents)
+    for i in (10, 11, 12):
+        changed[i] = (f"h{i}-v2", f"rewritten: freight audit checklist number {i}")
+    for i in (20, 21):
+        del changed[i]
+    changed[301] = ("h301", "brand new referral program for carriers")
+    report = index.sync(changed)
+    assert report.action == "updated" and (report.added, report.removed) == (4, 2)
+    assert embedder.calls - calls == 4  # nothing else re-embedded, no rebuild
+    assert index.approximate and index.tombstones == 5 and len(index) == 299
+    query = embedder.embed_queries(["rewritten: freight audit checklist number 11"])[0]
+    assert index.search(query, 1)[0][0] == 11
+    for q in (documents[20][1], documents[11][1]):  # the old texts' vectors are gone from results
+        found = [i for i, _ in index.search(embedder.embed_queries([q])[0], 20)]
+        assert 20 not in found and 21 not in found and len(found) == 20
+    allowed = np.array([20, 21, 300, 301, 11])
+    assert {i for i, _ in index.search(query, 10, allowed)} == {300, 301, 11}  # exact path, tombstones out
+    assert index.search(embedder.embed_queries([changed[301][1]])[0], 1)[0][0] == 301
+    again = VectorIndex(FakeEmbedder(), tmp_path)
+    assert again.sync(changed).action == "loaded" and again.tombstones == 5
+    assert again.search(query, 1)[0][0] == 11
+
+
+def test_graph_index_compacts_without_re_embedding(tmp_path, small_limit):
+    embedder = FakeEmbedder()
+    documents = _docs(200)
+    index = VectorIndex(embedder, tmp_path)
+    index.sync(documents)
+    changed = {**documents, **{i: (f"h{i}-v2", f"second edition of asset {i}") for i in range(1, 81)}}
+    calls = embedder.calls
+    index.sync(changed)
+    assert embedder.calls - calls == 80  # only the changed ones, even though the graph was rebuilt
+    assert index.tombstones == 0 and len(index) == 200 and index.next_label == 200
+    query = embedder.embed_queries(["second edition of asset 42"])[0]
+    assert index.search(query, 1)[0][0] == 42
+    assert index.search(embedder.embed_queries([documents[150][1]])[0], 1)[0][0] == 150
+
+
+def test_index_kind_follows_the_library_size(tmp_path, small_limit):
+    embedder = FakeEmbedder()
+    index = VectorIndex(embedder, tmp_path)
+    index.sync(_docs(40))
+    assert not index.approximate
+    index.sync(_docs(60))
+    assert index.approximate and len(index) == 60
+    index.sync(_docs(20))
+    assert not index.approximate and len(index) == 20 and index.tombstones == 0
+    assert index.search(embedder.embed_queries([_docs(20)[7][1]])[0], 1)[0][0] == 7
+
+
+def test_an_index_saved_before_labels_existed_still_loads(tmp_path):
+    index = VectorIndex(FakeEmbedder(), tmp_path)
+    index.sync(DOCS)
+    # the earlier format: vectors stored under their asset ids, no label map in the manifest
+    import faiss
+
+    old = faiss.IndexIDMap2(faiss.IndexFlatIP(index.embedder.dim))
+    old.add_with_ids(index.vectors([1, 2, 3]), np.array([1, 2, 3]))
+    faiss.write_index(old, str(index.index_path))
+    manifest = json.loads(index.manifest_path.read_text())
+    del manifest["labels"], manifest["next_label"]
+    index.manifest_path.write_text(json.dumps(manifest))
+    emb = FakeEmbedder()
+    again = VectorIndex(emb, tmp_path)
+    assert again.sync(DOCS).action == "loaded" and emb.calls == 0
+    assert again.search(emb.embed_queries(["referral program"])[0], 1)[0][0] == 3
