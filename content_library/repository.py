@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -104,6 +105,21 @@ def upsert_assets(session: Session, records: list[AssetInput], actor: str) -> Up
     if result.created or result.updated:
         bump_version(session)
     return result
+
+
+def active_stamps(session: Session) -> dict[int, datetime]:
+    """Every active asset's id and `updated_at` (which every write path sets): what changed since."""
+    return dict(session.exec(select(Asset.id, Asset.updated_at).where(Asset.archived == False)).all())  # noqa: E712
+
+
+def assets_by_ids(session: Session, ids: list[int], chunk: int = 500) -> list[Asset]:
+    """The active assets among `ids`."""
+    found: list[Asset] = []
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), chunk):
+        query = select(Asset).where(Asset.id.in_(ordered[start:start + chunk]), Asset.archived == False)  # noqa: E712
+        found.extend(session.exec(query))
+    return found
 
 
 def list_assets(

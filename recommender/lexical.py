@@ -7,6 +7,7 @@ word segmenter. Scores come from a sparse document-term matrix, so a query is on
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -23,6 +24,7 @@ _STOP = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
     if word.isdigit():
         return word
@@ -52,37 +54,49 @@ class BM25Index:
     def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
         self.k1, self.b = k1, b
         self.ids: np.ndarray = np.zeros(0, dtype=np.int64)
-        self._vocab: dict[str, int] = {}
-        self._matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
-        self._tokens: list[list[str]] = []
+        self._vocab: dict[str, int] = {}  # only grows: a term whose documents left matches nothing
+        # id -> (term columns, term counts, length in tokens, the set of tokens)
+        self._docs: dict[int, tuple[np.ndarray, np.ndarray, int, frozenset[str]]] = {}
+        self._matrix = sparse.csc_matrix((0, 0), dtype=np.float32)
+        self._tokens: list[frozenset[str]] = []
 
     def build(self, ids: list[int], texts: list[str]) -> None:
+        self._vocab, self._docs = {}, {}
+        self.update(dict(zip(ids, texts, strict=True)))
+
+    def update(self, texts: dict[int, str], removed=()) -> None:
+        """Add or replace the documents in `texts`, drop those in `removed`: only these are
+        tokenised again; the weights (which depend on every document) are recomputed in bulk."""
+        for asset_id in removed:
+            self._docs.pop(asset_id, None)
+        for asset_id, text in texts.items():
+            tokens = tokenize(text)
+            counts = Counter(tokens)
+            columns = np.fromiter((self._vocab.setdefault(t, len(self._vocab)) for t in counts), dtype=np.int64,
+                                  count=len(counts))
+            self._docs[asset_id] = (columns, np.fromiter(counts.values(), dtype=np.float32, count=len(counts)),
+                                    len(tokens), frozenset(counts))
+        self._assemble()
+
+    def _assemble(self) -> None:
+        ids = sorted(self._docs)
+        docs = [self._docs[i] for i in ids]
         self.ids = np.asarray(ids, dtype=np.int64)
-        self._tokens = [tokenize(t) for t in texts]
-        vocab: dict[str, int] = {}
-        for toks in self._tokens:
-            for tok in toks:
-                vocab.setdefault(tok, len(vocab))
-        self._vocab = vocab
-        n = len(self._tokens)
+        self._tokens = [d[3] for d in docs]
+        n = len(docs)
         if n == 0:
-            self._matrix = sparse.csr_matrix((0, 0), dtype=np.float32)
+            self._matrix = sparse.csc_matrix((0, len(self._vocab)), dtype=np.float32)
             return
-        lengths = np.array([len(t) for t in self._tokens], dtype=np.float32)
+        lengths = np.array([d[2] for d in docs], dtype=np.float32)
         avg = float(lengths.mean()) or 1.0
-        rows, cols, tfs = [], [], []
-        for row, toks in enumerate(self._tokens):
-            for tok, count in Counter(toks).items():
-                rows.append(row)
-                cols.append(vocab[tok])
-                tfs.append(count)
-        rows_a, cols_a = np.array(rows), np.array(cols)
-        tf = np.array(tfs, dtype=np.float32)
-        df = np.bincount(cols_a, minlength=len(vocab)).astype(np.float32)
+        rows = np.repeat(np.arange(n), [len(d[0]) for d in docs])
+        cols = np.concatenate([d[0] for d in docs])
+        tf = np.concatenate([d[1] for d in docs])
+        df = np.bincount(cols, minlength=len(self._vocab)).astype(np.float32)
         idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
-        norm = self.k1 * (1 - self.b + self.b * lengths[rows_a] / avg)
-        weights = idf[cols_a] * tf * (self.k1 + 1) / (tf + norm)
-        self._matrix = sparse.csc_matrix((weights, (rows_a, cols_a)), shape=(n, len(vocab)), dtype=np.float32)
+        norm = self.k1 * (1 - self.b + self.b * lengths[rows] / avg)
+        weights = idf[cols] * tf * (self.k1 + 1) / (tf + norm)
+        self._matrix = sparse.csc_matrix((weights, (rows, cols)), shape=(n, len(self._vocab)), dtype=np.float32)
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])
@@ -126,7 +140,7 @@ class BM25Index:
     def matched_terms(self, query_words: list[tuple[str, object]], position: int) -> tuple[str, ...]:
         """Which of `query_words` occur in the document at `position` (for explanations).
         Chinese matches are shown as the longest runs of matching character pairs."""
-        doc = set(self._tokens[position])
+        doc = self._tokens[position]
         out: list[str] = []
         for word, key in query_words:
             if isinstance(key, tuple):

@@ -7,6 +7,7 @@ import hashlib
 import logging
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -16,7 +17,15 @@ from sqlmodel import Session
 
 from content_library.db import session_scope
 from content_library.models import QueryLog
-from content_library.repository import add_correction, demoted_assets, list_assets, log_query, versions
+from content_library.repository import (
+    active_stamps,
+    add_correction,
+    assets_by_ids,
+    demoted_assets,
+    list_assets,
+    log_query,
+    versions,
+)
 from content_library.validation import detect_language
 from content_library.vocabulary import STAGES
 from recommender.classifier import CueClassifier, StageResult
@@ -41,6 +50,10 @@ REFERENCE_SAMPLE = 2000
 SEARCH_CUTOFF = 0.6
 # Score taken off an asset colleagues rated down for the predicted stage (scores are roughly 0..1).
 DEMOTION = 0.3
+
+
+def _stage_bits(stages) -> int:
+    return sum(1 << STAGES.index(s) for s in set(stages) if s in STAGES)
 
 
 class EmptyQuery(ValueError):
@@ -99,39 +112,50 @@ class Recommender:
         self.feedback_version = -1
         self.demoted: dict[str, set[int]] = {s: set() for s in STAGES}
         self._lock = threading.RLock()
-        self._by_stage: dict[str, np.ndarray] = {}
+        self._ids = np.zeros(0, dtype=np.int64)  # active asset ids, ascending
+        self._stage_bits = np.zeros(0, dtype=np.uint8)  # per id: one bit per stage it serves
         self._positions: dict[int, int] = {}
+        self._stamps: dict[int, datetime] = {}  # id -> updated_at of the snapshot's copy
         self._documents: dict[int, tuple[str, str]] = {}  # id -> (hash of the indexed text, indexed text)
         self._reference = np.zeros((0, 1), dtype=np.float32)
 
     # -- keeping in step with the database -------------------------------------------------------
     def sync(self) -> SyncReport:
-        """Reload the active assets from the database and bring both indexes up to date."""
+        """Bring the asset snapshot and both indexes up to date with the database's active assets.
+
+        Incremental: only assets whose `updated_at` differs from the snapshot's (every write path
+        stamps it) are read, re-tokenised and, when their indexed text changed, re-embedded."""
         with self._lock, Session(self.engine) as session:
             version, feedback_version = versions(session)
-            self.demoted = demoted_assets(session)
-            self.feedback_version = feedback_version
-            rows = list_assets(session)
-            views = {
-                a.id: AssetView(a.id, a.title, a.url, a.description, a.content_type, tuple(a.stages), tuple(a.tags),
-                                a.language)
-                for a in rows
-            }
-            # Hash the text that is embedded: a change to an asset or to how assets are indexed re-embeds it.
-            texts = {i: v.document_text() for i, v in views.items()}
-            self._documents = {i: (hashlib.sha1(t.encode("utf-8")).hexdigest(), t) for i, t in texts.items()}
-            report = self.vectors.sync(self._documents)
-            ids = sorted(views)
-            self.lexical.build(ids, [texts[i] for i in ids])
-            self.assets = views
+            demoted = demoted_assets(session)
+            stamps = active_stamps(session)
+            changed = [i for i, stamp in stamps.items() if self._stamps.get(i) != stamp]
+            gone = [i for i in self._stamps if i not in stamps]
+            rows = list_assets(session) if len(changed) > len(stamps) // 2 else assets_by_ids(session, changed)
+        rows = [a for a in rows if a.id in stamps and self._stamps.get(a.id) != a.updated_at]
+        with self._lock:
+            views = {i: v for i, v in self.assets.items() if i in stamps}
+            documents = {i: d for i, d in self._documents.items() if i in views}
+            texts = {}
+            for a in rows:
+                views[a.id] = AssetView(a.id, a.title, a.url, a.description, a.content_type, tuple(a.stages),
+                                        tuple(a.tags), a.language)
+                # Hash the text that is embedded: a change to it, or to how assets are indexed, re-embeds.
+                texts[a.id] = views[a.id].document_text()
+                documents[a.id] = (hashlib.sha1(texts[a.id].encode("utf-8")).hexdigest(), texts[a.id])
+            report = self.vectors.sync(documents)  # embeds first: on failure nothing below has changed
+            self.lexical.update(texts, removed=gone)
+            self._documents, self.assets = documents, views
+            self._stamps = {i: t for i, t in self._stamps.items() if i in views}
+            self._stamps.update((a.id, a.updated_at) for a in rows)
+            ids = self.lexical.ids.tolist()
             self._positions = {asset_id: p for p, asset_id in enumerate(ids)}
-            self._by_stage = {
-                s: np.asarray([i for i in ids if s in views[i].stages], dtype=np.int64) for s in STAGES
-            }
+            self._ids = self.lexical.ids
+            self._stage_bits = np.asarray([_stage_bits(views[i].stages) for i in ids], dtype=np.uint8)
             sample = ids if len(ids) <= REFERENCE_SAMPLE else \
                 [ids[i] for i in np.random.default_rng(0).choice(len(ids), REFERENCE_SAMPLE, replace=False)]
             self._reference = self.vectors.vectors(sample) if sample else np.zeros((0, 1), dtype=np.float32)
-            self.version = version
+            self.demoted, self.feedback_version, self.version = demoted, feedback_version, version
             return report
 
     def rebuild_index(self) -> int:
@@ -201,7 +225,7 @@ class Recommender:
             top = max(result.probabilities.values())
             likely = {s for s, p in result.probabilities.items() if p >= 0.5 * top}
             if sum(1 for i in hits if likely.intersection(self.assets[i].stages)) < pool:
-                stage_ids = np.unique(np.concatenate([self._by_stage[s] for s in likely]))
+                stage_ids = self._ids[(self._stage_bits & _stage_bits(likely)) != 0]
                 if allowed is not None:
                     stage_ids = np.intersect1d(stage_ids, allowed)
                 hits.update(self.vectors.search(vector, pool, stage_ids))

@@ -14,7 +14,6 @@ graph, it is rebuilt from the vectors it holds — re-embedding nothing.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
@@ -27,6 +26,7 @@ import faiss
 import numpy as np
 
 from recommender.embedder import Embedder
+from recommender.threads import all_cores, one_query_at_a_time
 
 log = logging.getLogger(__name__)
 # Above this many vectors an HNSW graph replaces exact search (approximate; see the README).
@@ -38,23 +38,6 @@ HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 200, 512
 EXACT_SUBSET_LIMIT = 2_000
 # A graph index is rebuilt from its own vectors once this share of it is tombstones.
 COMPACT_SHARE = 0.25
-
-
-@contextlib.contextmanager
-def build_threads():
-    """Let faiss use every core while building; searches run on one thread (see `single_thread`)."""
-    faiss.omp_set_num_threads(os.cpu_count() or 1)
-    try:
-        yield
-    finally:
-        single_thread()
-
-
-def single_thread() -> None:
-    """One query at a time needs no parallel search, and faiss's OpenMP pool (its wheel bundles its
-    own libgomp) otherwise spins after each search on the cores the embedder's OpenMP pool is about
-    to use: on 2 cores that made the next query embedding 1.5-2.5× slower."""
-    faiss.omp_set_num_threads(1)
 
 
 @dataclass
@@ -83,7 +66,7 @@ def _bitmap(labels: np.ndarray, size: int) -> faiss.IDSelectorBitmap:
 
 class VectorIndex:
     def __init__(self, embedder: Embedder, directory: Path) -> None:
-        single_thread()
+        one_query_at_a_time()
         self.embedder = embedder
         self.directory = Path(directory)
         slug = "".join(ch if ch.isalnum() else "_" for ch in embedder.model_id)[:80]
@@ -146,7 +129,7 @@ class VectorIndex:
         faiss.write_index(self.index, tmp_index)
         fd, tmp_manifest = tempfile.mkstemp(dir=self.directory, suffix=".json.tmp")
         with os.fdopen(fd, "w") as fh:
-            json.dump(manifest, fh)
+            fh.write(json.dumps(manifest))  # dumps uses the C encoder; dump would not
         os.replace(tmp_index, self.index_path)
         os.replace(tmp_manifest, self.manifest_path)
 
@@ -188,7 +171,7 @@ class VectorIndex:
         """A fresh index of the right kind for `ids`, labelled 0..n-1."""
         index = self._flat() if len(ids) <= EXACT_SEARCH_LIMIT else self._hnsw()
         if ids:
-            with build_threads():
+            with all_cores():
                 index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.arange(len(ids)))
         self.hashes = hashes
         self.labels = {asset_id: label for label, asset_id in enumerate(ids)}

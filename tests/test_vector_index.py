@@ -231,3 +231,37 @@ def test_an_index_saved_before_labels_existed_still_loads(tmp_path):
     again = VectorIndex(emb, tmp_path)
     assert again.sync(DOCS).action == "loaded" and emb.calls == 0
     assert again.search(emb.embed_queries(["referral program"])[0], 1)[0][0] == 3
+
+
+def _answer(rec: Recommender, text: str) -> list[tuple[int, float]]:
+    return [(i.asset.id, round(i.score, 5)) for i in rec.recommend(text, k=8).items]
+
+
+def test_library_changes_are_applied_incrementally_and_agree_with_a_fresh_start(seeded_engine, tmp_path):
+    from content_library.editing import find_asset, set_archived, update
+
+    embedder = FakeEmbedder()
+    rec = Recommender(seeded_engine, embedder, tmp_path / "idx")
+    rec.sync()
+    with session_scope(seeded_engine) as session:
+        edited = find_asset(session, "1")
+        update(session, edited, "test", description="Zebra-striped freight audit worksheet for reefer fleets")
+        archived = find_asset(session, "2")
+        set_archived(session, archived, True, "test")
+        edited_id, archived_id = edited.id, archived.id
+    calls = embedder.calls
+    assert rec.refresh_if_stale() is True
+    assert embedder.calls - calls == 1  # only the edited asset is embedded again
+    assert archived_id not in rec.assets and "Zebra" in rec.assets[edited_id].description
+    assert rec.search("zebra-striped worksheet")[0].asset.id == edited_id  # BM25 knows the new words
+    asks = ["zebra-striped freight audit", "CFO wants pricing and an ROI model", "новый клиент, нужно обучение"]
+    fresh = Recommender(seeded_engine, FakeEmbedder(), tmp_path / "fresh")
+    fresh.sync()
+    for ask in asks:
+        assert _answer(rec, ask) == _answer(fresh, ask)
+    with session_scope(seeded_engine) as session:
+        set_archived(session, find_asset(session, str(archived_id)), False, "test")
+    calls = embedder.calls
+    assert rec.refresh_if_stale() is True and archived_id in rec.assets
+    assert embedder.calls - calls == 1  # its vector left with it, so the restored asset is embedded again
+    assert rec.refresh_if_stale() is False
