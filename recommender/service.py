@@ -125,15 +125,15 @@ class Recommender:
 
         Incremental: only assets whose `updated_at` differs from the snapshot's (every write path
         stamps it) are read, re-tokenised and, when their indexed text changed, re-embedded."""
-        with self._lock, Session(self.engine) as session:
-            version, feedback_version = versions(session)
-            demoted = demoted_assets(session)
-            stamps = active_stamps(session)
-            changed = [i for i, stamp in stamps.items() if self._stamps.get(i) != stamp]
-            gone = [i for i in self._stamps if i not in stamps]
-            rows = list_assets(session) if len(changed) > len(stamps) // 2 else assets_by_ids(session, changed)
-        rows = [a for a in rows if a.id in stamps and self._stamps.get(a.id) != a.updated_at]
-        with self._lock:
+        with self._lock:  # one catch-up at a time: a second thread waits, then finds little to do
+            with Session(self.engine) as session:
+                version, feedback_version = versions(session)
+                demoted = demoted_assets(session)
+                stamps = active_stamps(session)
+                changed = [i for i, stamp in stamps.items() if self._stamps.get(i) != stamp]
+                gone = [i for i in self._stamps if i not in stamps]
+                rows = list_assets(session) if len(changed) > len(stamps) // 2 else assets_by_ids(session, changed)
+            rows = [a for a in rows if a.id in stamps and self._stamps.get(a.id) != a.updated_at]
             views = {i: v for i, v in self.assets.items() if i in stamps}
             documents = {i: d for i, d in self._documents.items() if i in views}
             texts = {}
