@@ -48,6 +48,20 @@ def synthetic_library(n: int, seed: int = 7) -> list[AssetInput]:
     return out
 
 
+def time_recommend(rec: Recommender, asks: list[str], repeats: int, warm_up: int | None = None) -> list[float]:
+    """Milliseconds per warm `recommend`, each ask `repeats` times, after answering the first
+    `warm_up` asks (all of them by default) once untimed."""
+    for ask in asks[:warm_up]:
+        rec.recommend(ask)
+    timings = []
+    for _ in range(repeats):
+        for ask in asks:
+            started = time.perf_counter()
+            rec.recommend(ask)
+            timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
 def run(sizes: list[int], repeats: int = 30) -> list[dict]:
     embedder = load_embedder(DEFAULT_EMBEDDER)
     rows = []
@@ -60,14 +74,7 @@ def run(sizes: list[int], repeats: int = 30) -> list[dict]:
             t0 = time.perf_counter()
             rec.sync()
             build = time.perf_counter() - t0
-            for ask in ASKS:  # warm-up
-                rec.recommend(ask)
-            timings = []
-            for _ in range(repeats):
-                for ask in ASKS:
-                    t = time.perf_counter()
-                    rec.recommend(ask)
-                    timings.append((time.perf_counter() - t) * 1000)
+            timings = time_recommend(rec, ASKS, repeats)
             embed = []
             for ask in ASKS:
                 t = time.perf_counter()

@@ -20,7 +20,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from benchmarks.latency import ASKS, synthetic_library
+from benchmarks.latency import ASKS, synthetic_library, time_recommend
 from benchmarks.recommend_quality import load_queries
 from bot.settings import DEFAULT_EMBEDDER
 from content_library.db import make_engine, migrate, session_scope
@@ -86,14 +86,7 @@ def run(sizes: list[int], base_count: int = 1500, repeats: int = 10) -> tuple[li
             t = time.perf_counter()
             rec.sync()
             build = time.perf_counter() - t
-            for ask in asks[:5]:
-                rec.recommend(ask)
-            timings = []
-            for _ in range(repeats):
-                for ask in asks:
-                    t = time.perf_counter()
-                    rec.recommend(ask)
-                    timings.append((time.perf_counter() - t) * 1000)
+            timings = time_recommend(rec, asks, repeats, warm_up=5)
             if n > EXACT_SEARCH_LIMIT:  # before any edit, while the vectors are the synthesised ones
                 recall_info = recall(rec, vectors, embedder.embed_queries(asks), n)
             refresh = []

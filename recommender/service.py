@@ -112,8 +112,7 @@ class Recommender:
         self.feedback_version = -1
         self.demoted: dict[str, set[int]] = {s: set() for s in STAGES}
         self._lock = threading.RLock()
-        self._ids = np.zeros(0, dtype=np.int64)  # active asset ids, ascending
-        self._stage_bits = np.zeros(0, dtype=np.uint8)  # per id: one bit per stage it serves
+        self._stage_bits = np.zeros(0, dtype=np.uint8)  # aligned with lexical.ids: one bit per stage served
         self._positions: dict[int, int] = {}
         self._stamps: dict[int, datetime] = {}  # id -> updated_at of the snapshot's copy
         self._documents: dict[int, tuple[str, str]] = {}  # id -> (hash of the indexed text, indexed text)
@@ -150,7 +149,6 @@ class Recommender:
             self._stamps.update((a.id, a.updated_at) for a in rows)
             ids = self.lexical.ids.tolist()
             self._positions = {asset_id: p for p, asset_id in enumerate(ids)}
-            self._ids = self.lexical.ids
             self._stage_bits = np.asarray([_stage_bits(views[i].stages) for i in ids], dtype=np.uint8)
             sample = ids if len(ids) <= REFERENCE_SAMPLE else \
                 [ids[i] for i in np.random.default_rng(0).choice(len(ids), REFERENCE_SAMPLE, replace=False)]
@@ -225,7 +223,7 @@ class Recommender:
             top = max(result.probabilities.values())
             likely = {s for s, p in result.probabilities.items() if p >= 0.5 * top}
             if sum(1 for i in hits if likely.intersection(self.assets[i].stages)) < pool:
-                stage_ids = self._ids[(self._stage_bits & _stage_bits(likely)) != 0]
+                stage_ids = self.lexical.ids[(self._stage_bits & _stage_bits(likely)) != 0]
                 if allowed is not None:
                     stage_ids = np.intersect1d(stage_ids, allowed)
                 hits.update(self.vectors.search(vector, pool, stage_ids))

@@ -223,8 +223,8 @@ class VectorIndex:
             self.next_label += len(new)
             self.labels.update(zip(new, labels.tolist(), strict=True))
             self.hashes.update({i: documents[i][0] for i in new})
-        self._refresh_maps()
-        self._compact_if_due()
+        if not self._compact_if_due():  # a compaction refreshes the maps itself
+            self._refresh_maps()
         self._write()
         removed = len(set(stale) - set(new))
         log.info("vector index updated: %d (re-)embedded, %d removed", len(new), removed)
