@@ -88,6 +88,28 @@ def explain(a: AssetView, fit_stage: str, fit: float, top_stage: str, asked_as: 
     return f"{head}; close in meaning to your description"
 
 
+def diverse_order(ordered: list[RankedItem], n: int) -> list[RankedItem]:
+    """The first `n` picks of a greedy selection from `ordered` (best score first) where each
+    earlier pick of the same content type costs SAME_TYPE_PENALTY. A penalty only lowers a score,
+    so the scan for the next pick stops at the first item whose own score cannot beat the best
+    adjusted score seen: a few items are looked at per pick, not all of them."""
+    remaining = list(ordered)
+    picked: list[RankedItem] = []
+    type_counts: dict[str, int] = {}
+    while remaining and len(picked) < n:
+        best_at, best_score = 0, float("-inf")
+        for position, item in enumerate(remaining):
+            if item.score <= best_score:
+                break
+            adjusted = item.score - SAME_TYPE_PENALTY * type_counts.get(item.asset.content_type, 0)
+            if adjusted > best_score:
+                best_at, best_score = position, adjusted
+        best = remaining.pop(best_at)
+        picked.append(best)
+        type_counts[best.asset.content_type] = type_counts.get(best.asset.content_type, 0) + 1
+    return picked
+
+
 def rank(
     candidates: list[Candidate],
     probabilities: dict[str, float],
@@ -108,9 +130,12 @@ def rank(
     spread = hi - lo if hi - lo > 1e-6 else 1.0
     max_lex = max(c.lexical for c in candidates) or 1.0
     scored: list[RankedItem] = []
+    fits: dict[tuple[str, ...], tuple[float, str]] = {}  # few distinct stage sets: fit each once
     for c in candidates:
         relevance = DENSE_WEIGHT * (c.dense - lo) / spread + LEXICAL_WEIGHT * c.lexical / max_lex
-        fit, fit_stage = stage_fit(c.asset, probabilities)
+        if c.asset.stages not in fits:
+            fits[c.asset.stages] = stage_fit(c.asset, probabilities)
+        fit, fit_stage = fits[c.asset.stages]
         score = STAGE_WEIGHT * fit + (1 - STAGE_WEIGHT) * relevance
         if demoted:
             score -= demoted.get(c.asset.id, 0.0)
@@ -119,15 +144,7 @@ def rank(
         if (requested or {}).get(c.asset.content_type):
             score += REQUESTED_TYPE_BONUS
         scored.append(RankedItem(c.asset, score, relevance, fit, fit_stage, ""))
-    # Greedy selection with a penalty for each earlier pick of the same content type.
-    remaining = sorted(scored, key=lambda r: (-r.score, r.asset.id))
-    picked: list[RankedItem] = []
-    type_counts: dict[str, int] = {}
-    while remaining and len(picked) < offset + k:
-        best = max(remaining, key=lambda r: r.score - SAME_TYPE_PENALTY * type_counts.get(r.asset.content_type, 0))
-        remaining.remove(best)
-        picked.append(best)
-        type_counts[best.asset.content_type] = type_counts.get(best.asset.content_type, 0) + 1
+    picked = diverse_order(sorted(scored, key=lambda r: (-r.score, r.asset.id)), offset + k)
     page = picked[offset:offset + k]
     for item in page:
         terms = matched_terms(item.asset) if matched_terms else ()

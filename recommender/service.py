@@ -232,14 +232,11 @@ class Recommender:
                 bm25 = np.where(np.isin(self.lexical.ids, allowed), bm25, 0.0)
             for p in self.lexical.top(bm25, pool):
                 hits.setdefault(int(self.lexical.ids[p]), None)
-            candidates = []
-            for asset_id, dense in hits.items():
-                view = self.assets.get(asset_id)
-                if view is None:
-                    continue
-                if dense is None:
-                    dense = self._dense_score(asset_id, vector)
-                candidates.append(Candidate(view, dense, float(bm25[self._positions[asset_id]])))
+            lexical_only = [i for i, dense in hits.items() if dense is None and i in self.assets]
+            if lexical_only:  # one batch lookup of their vectors, not one call each
+                hits.update(zip(lexical_only, (self.vectors.vectors(lexical_only) @ vector).tolist(), strict=True))
+            candidates = [Candidate(self.assets[i], dense, float(bm25[self._positions[i]]))
+                          for i, dense in hits.items() if i in self.assets]
             query_terms = self.lexical.query_words(text)
             demoted = dict.fromkeys(self.demoted.get(result.stage, ()), DEMOTION)
             items = rank(candidates, result.probabilities, k, offset, demoted, language=detect_language(text),

@@ -119,3 +119,23 @@ def test_rank_prefers_stage_fit_then_spreads_content_types():
     assert [i.asset.id for i in items] == [1, 3, 2, 4, 5]
     assert "shown for its topic" in items[3].why
     assert rank(cands, probs, k=2, offset=2)[0].asset.id == 2
+
+
+def test_diverse_order_picks_what_a_full_greedy_scan_picks():
+    """The early-stopping scan must choose exactly what re-scoring every remaining item would."""
+    import random
+
+    from recommender.ranking import SAME_TYPE_PENALTY, RankedItem, diverse_order
+
+    rng = random.Random(5)
+    for _ in range(200):
+        items = [RankedItem(_view(i, rng.choice(["a", "b", "c"]), ["awareness"]), round(rng.uniform(0, 1), 2),
+                            0.0, 1.0, "awareness", "") for i in range(rng.randint(1, 25))]
+        ordered = sorted(items, key=lambda r: (-r.score, r.asset.id))
+        remaining, expected, counts = list(ordered), [], {}
+        while remaining and len(expected) < 8:
+            best = max(remaining, key=lambda r: r.score - SAME_TYPE_PENALTY * counts.get(r.asset.content_type, 0))
+            remaining.remove(best)
+            expected.append(best)
+            counts[best.asset.content_type] = counts.get(best.asset.content_type, 0) + 1
+        assert [r.asset.id for r in diverse_order(ordered, 8)] == [r.asset.id for r in expected]
