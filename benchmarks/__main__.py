@@ -28,7 +28,8 @@ def main() -> None:
         print(stage_classifier.table(*stage_classifier.run()))
         print()
     if not args.skip_quality:
-        print(f"## Recommendation quality ({len(recommend_quality.load_queries())} labelled asks, sample library)\n")
+        first, second = (len(recommend_quality.load_queries(p)) for p in (recommend_quality.QUERIES, recommend_quality.SECOND_QUERIES))
+        print(f"## Recommendation quality ({first} labelled asks; second set {second}; sample library)\n")
         print(recommend_quality.table(recommend_quality.run(args.embedders.split(","))))
         print()
     if not args.skip_latency:
