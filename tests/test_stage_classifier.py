@@ -61,6 +61,12 @@ def test_each_language_and_style(trained, text, stage):
         ("watched our recorded demo while comparing vendors, asked how we differ from RouteMax", "consideration"),
         ("existing customer wants a demo to train the new staff they just hired", "retention"),
         ("our happy customer offered to join the prospect's demo next week and vouch for us", "advocacy"),
+        # Who wants to talk decides it: a prospect asking to hear from customers is still comparing,
+        # a customer offering to talk to prospects is an advocate.
+        ("Head of logistics at a dairy co-op, they've narrowed it to us and RouteMax, want to hear from "
+         "a customer like them", "consideration"),
+        ("客户在我们和另一家之间做选择，想和我们的老客户聊聊", "consideration"),
+        ("our happy customer said she'd take calls from prospects", "advocacy"),
     ],
 )
 def test_latest_signal_and_misleading_keywords(trained, text, stage):
