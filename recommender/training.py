@@ -114,10 +114,13 @@ class TrainedClassifier:
         features = self.raw_features(self.prototypes, [text], vector[None, :], [hits])
         stages, no_signal = stage_probabilities(softmax(self.logits(features) / self.temperature))
         top2 = np.sort(stages[0])[-2:]
+        # A description with stage cues in it ("КП до пятницы") does say something about the stage,
+        # however much it reads like a calendar note: the no-signal share counts only without cues.
+        silent = 0.0 if hits else float(no_signal[0])
         result = result_from(stages[0], hits, unsure=bool(
-            top2[1] - top2[0] < self.unsure_margin or no_signal[0] > NO_SIGNAL_LIMIT))
+            top2[1] - top2[0] < self.unsure_margin or silent > NO_SIGNAL_LIMIT))
         # Confidence counts the chance that the description carries no stage signal at all.
-        result.confidence = float(top2[1] * (1.0 - no_signal[0]))
+        result.confidence = float(top2[1] * (1.0 - silent))
         return result
 
     # -- persistence ------------------------------------------------------------------------------

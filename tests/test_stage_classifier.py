@@ -81,6 +81,14 @@ def test_probabilities_and_evidence(trained):
     assert 0.5 < result.confidence <= max(result.probabilities.values())
 
 
+@pytest.mark.parametrize("text, stage", [("КП до пятницы", "decision"), ("need a quote for 120 trucks by Friday", "decision"),
+                                         ("报价单明天发", "decision"), ("onboarding call moved to Thu", "retention")])
+def test_terse_notes_with_a_date_still_carry_their_stage(trained, text, stage):
+    """A calendar-like note that names a stage signal is not a note without one."""
+    result = trained.classify(text)
+    assert result.stage == stage and not result.unsure and result.confidence > 0.5
+
+
 @pytest.mark.parametrize("text", ["had a call with Priya from Umbrella Corp", "帮我找点东西发给王总", "что отправить Петру?"])
 def test_unsure_when_the_description_says_nothing_about_the_stage(trained, text):
     result = trained.classify(text)
