@@ -232,11 +232,7 @@ class Recommender:
                 bm25 = np.where(np.isin(self.lexical.ids, allowed), bm25, 0.0)
             for p in self.lexical.top(bm25, pool):
                 hits.setdefault(int(self.lexical.ids[p]), None)
-            lexical_only = [i for i, dense in hits.items() if dense is None and i in self.assets]
-            if lexical_only:  # one batch lookup of their vectors, not one call each
-                hits.update(zip(lexical_only, (self.vectors.vectors(lexical_only) @ vector).tolist(), strict=True))
-            candidates = [Candidate(self.assets[i], dense, float(bm25[self._positions[i]]))
-                          for i, dense in hits.items() if i in self.assets]
+            candidates = self._candidates(hits, bm25, vector)
             query_terms = self.lexical.query_words(text)
             demoted = dict.fromkeys(self.demoted.get(result.stage, ()), DEMOTION)
             items = rank(candidates, result.probabilities, k, offset, demoted, language=detect_language(text),
@@ -263,8 +259,7 @@ class Recommender:
             bm25 = self.lexical.scores(text)
             for p in self.lexical.top(bm25, CANDIDATES):
                 hits.setdefault(int(self.lexical.ids[p]), None)
-            candidates = [Candidate(self.assets[i], d if d is not None else self._dense_score(i, vector),
-                                    float(bm25[self._positions[i]])) for i, d in hits.items() if i in self.assets]
+            candidates = self._candidates(hits, bm25, vector)
             terms = self.lexical.query_words(text)
             items = rank(candidates, flat, k, matched_terms=lambda a: self.lexical.matched_terms(
                 terms, self._positions[a.id]))
@@ -286,6 +281,15 @@ class Recommender:
                 if score >= threshold or (same_title and score >= NEAR_DUPLICATE_SAME_TITLE):
                     found.append((view, float(score)))
             return found
+
+    def _candidates(self, hits: dict[int, float | None], bm25: np.ndarray, vector: np.ndarray) -> list[Candidate]:
+        """Candidates from dense hits (id -> cosine) and lexical ones (id -> None): the lexical-only
+        ones get their cosine from one batch lookup of their vectors."""
+        lexical_only = [i for i, dense in hits.items() if dense is None and i in self.assets]
+        if lexical_only:
+            hits = {**hits, **dict(zip(lexical_only, (self.vectors.vectors(lexical_only) @ vector).tolist(), strict=True))}
+        return [Candidate(self.assets[i], dense, float(bm25[self._positions[i]]))
+                for i, dense in hits.items() if i in self.assets]
 
     def _dense_score(self, asset_id: int, vector: np.ndarray) -> float:
         return float(self.vectors.vector(asset_id) @ vector)
