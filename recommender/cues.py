@@ -25,6 +25,10 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "了解", "刚开始", "痛点", "初步", "研究", "不知道", "不了解", "第一次接触", "潜在客户", "问题", "没听说",
         "изуча*", "узнать", "только начина*", "первый контакт", "не знают нас", "не знает нас", "проблем*",
         "разобраться", "интересуется", "не слышал*", "тренд*",
+        # Subscribing to a newsletter is reading, not signing ("подписался на рассылку" is not "подписал").
+        "subscribed to", "signed up for our newsletter", "signed up for the newsletter",
+        "подписал* на рассылку", "подписал* на блог", "подписал* на наш*", "подписка на рассылку",
+        "订阅了", "关注了公众号",
     ),
     "consideration": (
         "compar*", " vs ", "versus", "evaluat*", "shortlist*", "alternative*", "option*", "vendors",
@@ -37,7 +41,7 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "talk to our customers", "hear from a customer", "hear from customers", "connect them with a customer",
         "比较", "对比", "选型", "评估", "供应商", "竞品", "案例", "哪家", "考虑", "方案", "几家", "之间选", "之间做选择",
         "сравнива*", "выбира*", "вариант*", "поставщик*", "конкурент*", "кейс*", "альтернатив*", "оценива*",
-        "тендер*",
+        "тендер*", "спецификаци*", "техническ* задани*", "шорт-лист*", "шортлист*", "сузили",
     ),
     "decision": (
         "pricing", "price*", "quote", "proposal", "budget approv*", "contract", "msa", "legal", "redlin*",
@@ -55,11 +59,14 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "support ticket*", "adoption", "training", "new staff", "new hires", "implementation", "go-live",
         "go live", "existing customer", "current customer", "complain*", "usage dropped", "rollout",
         "already a customer", "since they bought", "after purchase", "went live", "kickoff", "kick-off",
-        "customer since", "has been using", "using us for",
+        "customer since", "has been using", "using us for", "qbr", "quarterly business review",
+        "business review", "health check",
         "续约", "上线", "培训", "新客户", "老客户", "流失", "投诉", "使用中", "已购买", "实施", "续费", "新签约",
         "在用", "使用半年", "用了",
         "продлен*", "внедрен*", "обуч*", "только что подписал*", "недавно подписал*", "подключил*", "отток*", "жалоб*", "уже клиент*", "наш клиент", "новых сотрудник*",
         "поддержк*", "новый клиент", "нового клиента", "новому клиенту", "пользуется", "продлени*",
+        "продли*", "продлят", "продлев*", "действующ* клиент*", "текущ* клиент*", "онбординг*", "квартальн* встреч*",
+        "季度回顾", "季度业务回顾",
     ),
     "advocacy": (
         "referr*", "refer ", "reference call*", "testimonial*", "promoter*", "nps", "happy customer",
@@ -70,6 +77,11 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "рекоменд*", "отзыв*", "доволь*", "довол*", "сообществ*", "амбассадор*", "порекоменд*", "делит* опытом",
         "делиться опытом",
     ),
+}
+# Cues whose negation says the same stage: a customer who may not renew ("won't renew", "не продлит",
+# "不续约") is a retention case all the more.
+NEGATION_PROOF: dict[str, tuple[str, ...]] = {
+    "retention": ("renew*", "renewal", "продли*", "продлят", "продлев*", "продлен*", "продлени*", "续约", "续费"),
 }
 BEHAVIOUR_WEIGHT = 1.0
 CONTENT_WEIGHT = 0.6
@@ -122,14 +134,19 @@ def _alternation(names) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> list[tuple[str, float, str | None, re.Pattern[str]]]:
-    compiled: list[tuple[str, float, str | None, re.Pattern[str]]] = []
+def _compiled() -> list[tuple[str, float, str | None, re.Pattern[str], bool]]:
+    """(stage, weight, content type or None, pattern, whether a negated match still counts)."""
+    compiled: list[tuple[str, float, str | None, re.Pattern[str], bool]] = []
     for stage, cues in BEHAVIOUR_CUES.items():
-        compiled.append((stage, BEHAVIOUR_WEIGHT, None, _alternation(_pattern(c) for c in cues)))
+        proof = set(NEGATION_PROOF.get(stage, ()))
+        compiled.append((stage, BEHAVIOUR_WEIGHT, None, _alternation(_pattern(c) for c in cues if c not in proof), False))
+        if proof:
+            compiled.append((stage, BEHAVIOUR_WEIGHT, None, _alternation(_pattern(c) for c in sorted(proof)), True))
     for ct in CONTENT_TYPES:
         names = [n for n in (ct.label, *ct.aliases) if len(n) > 2 or any(is_han(ch) for ch in n)]
         # A content type asked for signals the main stage it serves.
-        compiled.append((ct.stages[0], CONTENT_WEIGHT, ct.key, _alternation(_pattern(n, plural=True) for n in names)))
+        compiled.append((ct.stages[0], CONTENT_WEIGHT, ct.key, _alternation(_pattern(n, plural=True) for n in names),
+                         False))
     return compiled
 
 
@@ -144,9 +161,10 @@ def _find_cues(text: str) -> tuple[CueHit, ...]:
     folded = fold(text)
     same = len(folded) == len(text)
     found = []
-    for stage, weight, content_type, pattern in _compiled():
+    for stage, weight, content_type, pattern, negation_proof in _compiled():
         for match in pattern.finditer(folded):
-            if match.end() > match.start() and not negated(folded, match.start(), is_han(match.group(0)[0])):
+            if match.end() > match.start() and (
+                    negation_proof or not negated(folded, match.start(), is_han(match.group(0)[0]))):
                 found.append((match.start(), match.end(), stage, weight, content_type))
     found.sort(key=lambda f: (-(f[1] - f[0]), -f[3], f[0]))
     # A behaviour cue that is also a content type's name ("case studies") keeps both meanings.

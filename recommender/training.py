@@ -30,7 +30,14 @@ from sklearn.model_selection import StratifiedKFold
 
 from content_library.vocabulary import CONTENT_TYPES, STAGES
 from recommender.classifier import EXEMPLARS, Prototypes, StageResult, cue_scores, result_from, softmax
-from recommender.cues import BEHAVIOUR_CUES, BEHAVIOUR_WEIGHT, CONTENT_WEIGHT, CueHit, find_cues
+from recommender.cues import (
+    BEHAVIOUR_CUES,
+    BEHAVIOUR_WEIGHT,
+    CONTENT_WEIGHT,
+    NEGATION_PROOF,
+    CueHit,
+    find_cues,
+)
 from recommender.embedder import Embedder
 
 log = logging.getLogger(__name__)
@@ -71,7 +78,7 @@ def stage_probabilities(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def feature_signature() -> str:
     """Changes whenever the features change: the cue sheet, the content-type names, the prototypes."""
-    payload = json.dumps([BEHAVIOUR_CUES, BEHAVIOUR_WEIGHT, CONTENT_WEIGHT,
+    payload = json.dumps([BEHAVIOUR_CUES, NEGATION_PROOF, BEHAVIOUR_WEIGHT, CONTENT_WEIGHT,
                           [(ct.key, ct.label, ct.stages, ct.aliases) for ct in CONTENT_TYPES],
                           EXEMPLARS.read_text(encoding="utf-8")], ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()

@@ -21,6 +21,25 @@ def test_negated_cues_do_not_count(text):
     assert phrases(text) == []
 
 
+@pytest.mark.parametrize("text, phrase", [("won't renew unless support improves", "renew"),
+                                          ("есть риск, что не продлит контракт", "продлит"), ("客户说不续约了", "续约")])
+def test_a_negated_renewal_is_still_a_retention_signal(text, phrase):
+    """A customer who may not renew is a retention case all the more."""
+    assert phrases(text) == [("retention", phrase)]
+
+
+def test_subscribing_to_a_newsletter_is_not_signing():
+    assert phrases("подписался на рассылку после статьи") == [("awareness", "подписался на рассылку")]
+    assert phrases("готовы подписать договор") == [("decision", "подписать"), ("decision", "договор")]
+
+
+def test_russian_customer_and_review_wording():
+    assert phrases("Действующий клиент, продление через квартал") == [
+        ("retention", "Действующий клиент"), ("retention", "продление")]
+    assert phrases("надо провести квартальную встречу") == [("retention", "квартальную встречу")]
+    assert phrases("просят спецификацию") == [("consideration", "спецификацию")]
+
+
 def test_longest_overlapping_cue_wins():
     assert phrases("新簽約客戶需要入門指南") == [("retention", "新簽約"), ("retention", "入門指南")]
 

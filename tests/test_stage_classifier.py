@@ -67,6 +67,9 @@ def test_each_language_and_style(trained, text, stage):
          "a customer like them", "consideration"),
         ("客户在我们和另一家之间做选择，想和我们的老客户聊聊", "consideration"),
         ("our happy customer said she'd take calls from prospects", "advocacy"),
+        # A negated renewal is still about keeping the customer.
+        ("Клиент снизил активность, есть риск, что не продлит контракт", "retention"),
+        ("подписался на рассылку после статьи про дефицит водителей", "awareness"),
     ],
 )
 def test_latest_signal_and_misleading_keywords(trained, text, stage):
