@@ -17,6 +17,10 @@ STAGE_WEIGHT = 0.5
 SAME_TYPE_PENALTY = 0.08
 # Same-language assets first: a rep writing in Chinese about a Chinese prospect wants Chinese content.
 LANGUAGE_BONUS = 0.1
+# Where the library has nothing in the rep's language, its main language (the one most assets are
+# in, usually English) is what the prospect can most likely read: a Russian ask gets the English
+# ROI calculator before the Chinese one.
+FALLBACK_LANGUAGE_BONUS = 0.05
 # The content type the prospect asked for by name ("asked for case studies") comes first.
 REQUESTED_TYPE_BONUS = 0.15
 
@@ -117,6 +121,7 @@ def rank(
     offset: int = 0,
     demoted: dict[int, float] | None = None,
     language: str | None = None,
+    fallback_language: str | None = None,
     requested: dict[str, str] | None = None,
     matched_terms: Callable[[AssetView], tuple[str, ...]] | None = None,
 ) -> list[RankedItem]:
@@ -139,8 +144,12 @@ def rank(
         score = STAGE_WEIGHT * fit + (1 - STAGE_WEIGHT) * relevance
         if demoted:
             score -= demoted.get(c.asset.id, 0.0)
-        if language and c.asset.language.split("-")[0] == language:
-            score += LANGUAGE_BONUS
+        if language:
+            asset_language = c.asset.language.split("-")[0]
+            if asset_language == language:
+                score += LANGUAGE_BONUS
+            elif asset_language == fallback_language:
+                score += FALLBACK_LANGUAGE_BONUS
         if (requested or {}).get(c.asset.content_type):
             score += REQUESTED_TYPE_BONUS
         scored.append(RankedItem(c.asset, score, relevance, fit, fit_stage, ""))

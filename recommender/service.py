@@ -6,6 +6,7 @@ import difflib
 import hashlib
 import logging
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -50,6 +51,11 @@ REFERENCE_SAMPLE = 2000
 SEARCH_CUTOFF = 0.6
 # Score taken off an asset colleagues rated down for the predicted stage (scores are roughly 0..1).
 DEMOTION = 0.3
+# An asset's dense relevance: the mean of the ask's cosine to its whole indexed text and to its title
+# alone. The title says what the asset is about in a few words; in the whole text the shared
+# vocabulary of its stage and type (every case study "shows results", every guide "explains") pulls
+# the assets of one stage together, so within a stage the title separates topics better.
+TITLE_WEIGHT = 0.5
 
 
 def _stage_bits(stages) -> int:
@@ -105,6 +111,7 @@ class Recommender:
         self.engine = engine
         self.embedder = embedder
         self.vectors = VectorIndex(embedder, index_dir)
+        self.titles = VectorIndex(embedder, Path(index_dir) / "titles")  # one vector per asset title
         self.lexical = BM25Index()
         self.classifier = classifier or CueClassifier(embedder)
         self.assets: dict[int, AssetView] = {}
@@ -116,7 +123,9 @@ class Recommender:
         self._positions: dict[int, int] = {}
         self._stamps: dict[int, datetime] = {}  # id -> updated_at of the snapshot's copy
         self._documents: dict[int, tuple[str, str]] = {}  # id -> (hash of the indexed text, indexed text)
+        self._titles: dict[int, tuple[str, str]] = {}  # id -> (hash of the title, title)
         self._reference = np.zeros((0, 1), dtype=np.float32)
+        self._main_language: str | None = None  # the language most active assets are in
 
     # -- keeping in step with the database -------------------------------------------------------
     def sync(self) -> SyncReport:
@@ -135,6 +144,7 @@ class Recommender:
             rows = [a for a in rows if a.id in stamps and self._stamps.get(a.id) != a.updated_at]
             views = {i: v for i, v in self.assets.items() if i in stamps}
             documents = {i: d for i, d in self._documents.items() if i in views}
+            titles = {i: t for i, t in self._titles.items() if i in views}
             texts = {}
             for a in rows:
                 views[a.id] = AssetView(a.id, a.title, a.url, a.description, a.content_type, tuple(a.stages),
@@ -142,9 +152,11 @@ class Recommender:
                 # Hash the text that is embedded: a change to it, or to how assets are indexed, re-embeds.
                 texts[a.id] = views[a.id].document_text()
                 documents[a.id] = (hashlib.sha1(texts[a.id].encode("utf-8")).hexdigest(), texts[a.id])
+                titles[a.id] = (hashlib.sha1(a.title.encode("utf-8")).hexdigest(), a.title)
             report = self.vectors.sync(documents)  # embeds first: on failure nothing below has changed
+            self.titles.sync(titles)
             self.lexical.update(texts, removed=gone)
-            self._documents, self.assets = documents, views
+            self._documents, self._titles, self.assets = documents, titles, views
             self._stamps = {i: t for i, t in self._stamps.items() if i in views}
             self._stamps.update((a.id, a.updated_at) for a in rows)
             ids = self.lexical.ids.tolist()
@@ -153,6 +165,8 @@ class Recommender:
             sample = ids if len(ids) <= REFERENCE_SAMPLE else \
                 [ids[i] for i in np.random.default_rng(0).choice(len(ids), REFERENCE_SAMPLE, replace=False)]
             self._reference = self.vectors.vectors(sample) if sample else np.zeros((0, 1), dtype=np.float32)
+            languages = Counter(v.language.split("-")[0] for v in views.values())
+            self._main_language = languages.most_common(1)[0][0] if languages else None
             self.demoted, self.feedback_version, self.version = demoted, feedback_version, version
             return report
 
@@ -160,6 +174,7 @@ class Recommender:
         """Re-embed every active asset from scratch (e.g. after changing the model settings)."""
         with self._lock:
             self.vectors.rebuild(self._documents)
+            self.titles.rebuild(self._titles)
             return len(self.vectors)
 
     def refresh_if_stale(self) -> bool:
@@ -236,6 +251,7 @@ class Recommender:
             query_terms = self.lexical.query_words(text)
             demoted = dict.fromkeys(self.demoted.get(result.stage, ()), DEMOTION)
             items = rank(candidates, result.probabilities, k, offset, demoted, language=detect_language(text),
+                         fallback_language=self._main_language,
                          requested=requested_content_types(text),
                          matched_terms=lambda a: self.lexical.matched_terms(query_terms, self._positions[a.id]))
             strength = self._match_strength(items, vector)
@@ -284,12 +300,16 @@ class Recommender:
 
     def _candidates(self, hits: dict[int, float | None], bm25: np.ndarray, vector: np.ndarray) -> list[Candidate]:
         """Candidates from dense hits (id -> cosine) and lexical ones (id -> None): the lexical-only
-        ones get their cosine from one batch lookup of their vectors."""
-        lexical_only = [i for i, dense in hits.items() if dense is None and i in self.assets]
+        ones get their cosine from one batch lookup of their vectors, and every candidate's title
+        cosine comes from one batch lookup too (see TITLE_WEIGHT)."""
+        hits = {i: dense for i, dense in hits.items() if i in self.assets}
+        lexical_only = [i for i, dense in hits.items() if dense is None]
         if lexical_only:
             hits = {**hits, **dict(zip(lexical_only, (self.vectors.vectors(lexical_only) @ vector).tolist(), strict=True))}
-        return [Candidate(self.assets[i], dense, float(bm25[self._positions[i]]))
-                for i, dense in hits.items() if i in self.assets]
+        ids = list(hits)
+        title = (self.titles.vectors(ids) @ vector).tolist() if ids else []
+        return [Candidate(self.assets[i], (1 - TITLE_WEIGHT) * hits[i] + TITLE_WEIGHT * t, float(bm25[self._positions[i]]))
+                for i, t in zip(ids, title, strict=True)]
 
     def _dense_score(self, asset_id: int, vector: np.ndarray) -> float:
         return float(self.vectors.vector(asset_id) @ vector)

@@ -139,3 +139,16 @@ def test_diverse_order_picks_what_a_full_greedy_scan_picks():
             expected.append(best)
             counts[best.asset.content_type] = counts.get(best.asset.content_type, 0) + 1
         assert [r.asset.id for r in diverse_order(ordered, 8)] == [r.asset.id for r in expected]
+
+
+def test_without_an_asset_in_the_asks_language_the_librarys_main_language_comes_next():
+    probs = {"awareness": 0.0, "consideration": 0.0, "decision": 1.0, "retention": 0.0, "advocacy": 0.0}
+
+    def view(i, language):
+        return AssetView(i, f"t{i}", f"https://x/{i}", "", "roi_calculator", ("decision",), (), language)
+
+    cands = [Candidate(view(1, "zh"), dense=0.90), Candidate(view(2, "en"), dense=0.89),
+             Candidate(view(3, "ru"), dense=0.88), Candidate(view(4, "de"), dense=0.50)]
+    assert [i.asset.id for i in rank(cands, probs, k=4, language="ru", fallback_language="en")] == [3, 2, 1, 4]
+    assert [i.asset.id for i in rank(cands, probs, k=3, language="ja", fallback_language="en")][0] == 2
+    assert [i.asset.id for i in rank(cands, probs, k=3, language="ja")][0] == 1  # no main language known

@@ -103,18 +103,22 @@ def test_recommender_follows_library_changes(seeded_engine, tmp_path):
         assert len(rec.vectors) == len(list_assets(session))
 
 
+@pytest.mark.parametrize("which", ["vectors", "titles"])
 @pytest.mark.parametrize("damage", ["delete", "truncate"])
-def test_recommender_restarts_cleanly_after_index_damage(seeded_engine, tmp_path, damage):
+def test_recommender_restarts_cleanly_after_index_damage(seeded_engine, tmp_path, damage, which, caplog):
     rec = Recommender(seeded_engine, FakeEmbedder(), tmp_path / "idx")
     rec.sync()
-    path = rec.vectors.index_path
+    path = getattr(rec, which).index_path
     if damage == "delete":
         path.unlink()
     else:
         path.write_bytes(path.read_bytes()[:100])
     again = Recommender(seeded_engine, FakeEmbedder(), tmp_path / "idx")
-    assert again.sync().action == "rebuilt"
-    assert len(again.vectors) == len(rec.assets)
+    with caplog.at_level(logging.WARNING):
+        report = again.sync()
+    assert (report.action == "rebuilt") == (which == "vectors")
+    assert "rebuilding the vector index" in caplog.text
+    assert len(again.vectors) == len(again.titles) == len(rec.assets)
     assert again.recommend("pricing for a CFO").items
 
 
@@ -253,7 +257,8 @@ def test_library_changes_are_applied_incrementally_and_agree_with_a_fresh_start(
     assert rec.refresh_if_stale() is True
     assert embedder.calls - calls == 1  # only the edited asset is embedded again
     assert archived_id not in rec.assets and "Zebra" in rec.assets[edited_id].description
-    assert rec.search("zebra-striped worksheet")[0].asset.id == edited_id  # BM25 knows the new words
+    bm25 = rec.lexical.scores("zebra-striped worksheet")  # BM25 knows the new words
+    assert int(rec.lexical.ids[int(np.argmax(bm25))]) == edited_id and bm25.max() > 0
     asks = ["zebra-striped freight audit", "CFO wants pricing and an ROI model", "новый клиент, нужно обучение"]
     fresh = Recommender(seeded_engine, FakeEmbedder(), tmp_path / "fresh")
     fresh.sync()
@@ -263,5 +268,27 @@ def test_library_changes_are_applied_incrementally_and_agree_with_a_fresh_start(
         set_archived(session, find_asset(session, str(archived_id)), False, "test")
     calls = embedder.calls
     assert rec.refresh_if_stale() is True and archived_id in rec.assets
-    assert embedder.calls - calls == 1  # its vector left with it, so the restored asset is embedded again
+    assert embedder.calls - calls == 2  # its vectors left with it: the restored text and title are embedded again
     assert rec.refresh_if_stale() is False
+
+
+def test_a_title_edit_re_embeds_the_title_and_a_description_edit_does_not(seeded_engine, tmp_path):
+    from content_library.editing import find_asset, update
+
+    embedder = FakeEmbedder()
+    rec = Recommender(seeded_engine, embedder, tmp_path / "idx")
+    rec.sync()
+    with session_scope(seeded_engine) as session:
+        asset = find_asset(session, "1")
+        update(session, asset, "test", title="Reefer fleet audit worksheet")
+        asset_id = asset.id
+    calls = embedder.calls
+    assert rec.refresh_if_stale() is True
+    assert embedder.calls - calls == 2  # the indexed text (it holds the title) and the title itself
+    expected = embedder.embed_documents(["Reefer fleet audit worksheet"])[0]
+    assert np.allclose(rec.titles.vector(asset_id), expected, atol=1e-6)
+    with session_scope(seeded_engine) as session:
+        update(session, find_asset(session, str(asset_id)), "test", description="Now with a fuel section")
+    calls = embedder.calls
+    assert rec.refresh_if_stale() is True
+    assert embedder.calls - calls == 1  # the title did not change: its vector is kept
