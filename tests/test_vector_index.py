@@ -241,12 +241,27 @@ def _answer(rec: Recommender, text: str) -> list[tuple[int, float]]:
     return [(i.asset.id, round(i.score, 5)) for i in rec.recommend(text, k=8).items]
 
 
+def _synced(engine, directory) -> tuple[Recommender, FakeEmbedder]:
+    embedder = FakeEmbedder()
+    rec = Recommender(engine, embedder, directory)
+    rec.sync()
+    return rec, embedder
+
+
+def _edit(engine, ref: str, **changes) -> int:
+    """Change one asset as the Slack commands do; returns its id."""
+    from content_library.editing import find_asset, update
+
+    with session_scope(engine) as session:
+        asset = find_asset(session, ref)
+        update(session, asset, "test", **changes)
+        return asset.id
+
+
 def test_library_changes_are_applied_incrementally_and_agree_with_a_fresh_start(seeded_engine, tmp_path):
     from content_library.editing import find_asset, set_archived, update
 
-    embedder = FakeEmbedder()
-    rec = Recommender(seeded_engine, embedder, tmp_path / "idx")
-    rec.sync()
+    rec, embedder = _synced(seeded_engine, tmp_path / "idx")
     with session_scope(seeded_engine) as session:
         edited = find_asset(session, "1")
         update(session, edited, "test", description="Zebra-striped freight audit worksheet for reefer fleets")
@@ -273,22 +288,14 @@ def test_library_changes_are_applied_incrementally_and_agree_with_a_fresh_start(
 
 
 def test_a_title_edit_re_embeds_the_title_and_a_description_edit_does_not(seeded_engine, tmp_path):
-    from content_library.editing import find_asset, update
-
-    embedder = FakeEmbedder()
-    rec = Recommender(seeded_engine, embedder, tmp_path / "idx")
-    rec.sync()
-    with session_scope(seeded_engine) as session:
-        asset = find_asset(session, "1")
-        update(session, asset, "test", title="Reefer fleet audit worksheet")
-        asset_id = asset.id
+    rec, embedder = _synced(seeded_engine, tmp_path / "idx")
+    asset_id = _edit(seeded_engine, "1", title="Reefer fleet audit worksheet")
     calls = embedder.calls
     assert rec.refresh_if_stale() is True
     assert embedder.calls - calls == 2  # the indexed text (it holds the title) and the title itself
     expected = embedder.embed_documents(["Reefer fleet audit worksheet"])[0]
     assert np.allclose(rec.titles.vector(asset_id), expected, atol=1e-6)
-    with session_scope(seeded_engine) as session:
-        update(session, find_asset(session, str(asset_id)), "test", description="Now with a fuel section")
+    _edit(seeded_engine, str(asset_id), description="Now with a fuel section")
     calls = embedder.calls
     assert rec.refresh_if_stale() is True
     assert embedder.calls - calls == 1  # the title did not change: its vector is kept
