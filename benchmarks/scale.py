@@ -106,7 +106,7 @@ def run(sizes: list[int], base_count: int = 1500, repeats: int = 10) -> tuple[li
                          "p50": float(np.percentile(timings, 50)), "p95": float(np.percentile(timings, 95)),
                          "refresh_s": float(np.median(refresh)),
                          "rss_mb": rss_mb(), "rss_growth_mb": rss_mb() - before,
-                         "index_mb": n * embedder.dim * 4 / 2**20})
+                         "index_mb": 2 * n * embedder.dim * 4 / 2**20})  # text and title vectors
             rec.vectors.index.reset()
             engine.dispose()
     return rows, recall_info

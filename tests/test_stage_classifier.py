@@ -70,6 +70,11 @@ def test_each_language_and_style(trained, text, stage):
         # A negated renewal is still about keeping the customer.
         ("Клиент снизил активность, есть риск, что не продлит контракт", "retention"),
         ("подписался на рассылку после статьи про дефицит водителей", "awareness"),
+        # A signature months ago and a stalled rollout is a customer to keep, not a deal to close;
+        # a customer co-writing a story with us is an advocate, though the words say "case study".
+        ("signed in March, still hasn't rolled out to the second warehouse, champion left the company", "retention"),
+        ("QBR coming up with Acme, want to show them usage and savings so far", "retention"),
+        ("customer wants to co-author a case study about the savings they got", "advocacy"),
     ],
 )
 def test_latest_signal_and_misleading_keywords(trained, text, stage):
