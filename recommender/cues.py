@@ -125,9 +125,18 @@ def _pattern(cue: str, plural: bool = False) -> str:
         return lead + body + " "
     if plural and cue.isascii():
         body = body[:-1] + "(?:y|ies)" if cue.endswith("y") else body + "(?:s|es)?"
-    elif plural:  # Cyrillic: allow inflectional endings (кейсы, кейсов, вебинара)
-        body += r"\w{0,3}"
+    elif plural:  # Cyrillic: every word inflects (кейсы, кейсов; «база знаний» → «базу знаний»)
+        body = r"\ ".join(_russian_stem(word) + r"\w{0,3}" for word in cue.strip().split())
     return lead + body + r"(?!\w)"
+
+
+_RUSSIAN_ENDING = re.compile(r"[аяоеёиыуюйь]{1,2}$")
+
+
+def _russian_stem(word: str) -> str:
+    """The word without its final vowels (the part Russian declension keeps), regex-escaped."""
+    stem = _RUSSIAN_ENDING.sub("", word) if len(word) >= 4 else word
+    return re.escape(stem)
 
 
 def _alternation(names) -> re.Pattern[str]:

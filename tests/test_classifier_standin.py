@@ -29,7 +29,8 @@ def test_a_negated_renewal_is_still_a_retention_signal(text, phrase):
 
 
 def test_subscribing_to_a_newsletter_is_not_signing():
-    assert phrases("подписался на рассылку после статьи") == [("awareness", "подписался на рассылку")]
+    assert phrases("подписался на рассылку после статьи") == [
+        ("awareness", "подписался на рассылку"), ("awareness", "статьи")]  # an article, in the genitive
     assert phrases("готовы подписать договор") == [("decision", "подписать"), ("decision", "договор")]
 
 
@@ -38,6 +39,18 @@ def test_russian_customer_and_review_wording():
         ("retention", "Действующий клиент"), ("retention", "продление")]
     assert phrases("надо провести квартальную встречу") == [("retention", "квартальную встречу")]
     assert phrases("просят спецификацию") == [("consideration", "спецификацию")]
+
+
+@pytest.mark.parametrize("text, content_type", [
+    ("пришлите базу знаний", "knowledge_base"),                  # база знаний, accusative
+    ("клиент просит сравнительную таблицу", "comparison_guide"),  # сравнительная таблица
+    ("хотят программу лояльности", "loyalty_program"),
+    ("CTO wants a side-by-side on features", "comparison_guide"),
+    ("IT wants the integration list", "datasheet"),
+    ("客户要一份功能对比表", "comparison_guide"),
+])
+def test_content_types_asked_for_in_other_words_and_inflections(text, content_type):
+    assert content_type in requested_content_types(text)
 
 
 def test_longest_overlapping_cue_wins():
