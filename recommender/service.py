@@ -153,7 +153,9 @@ class Recommender:
                 texts[a.id] = views[a.id].document_text()
                 documents[a.id] = (hashlib.sha1(texts[a.id].encode("utf-8")).hexdigest(), texts[a.id])
                 titles[a.id] = (hashlib.sha1(a.title.encode("utf-8")).hexdigest(), a.title)
-            report = self.vectors.sync(documents)  # embeds first: on failure nothing below has changed
+            # Both indexes embed before they change: if the model fails, the snapshot below stays as it
+            # was, and the next sync re-reads the same rows (an index already up to date embeds nothing).
+            report = self.vectors.sync(documents)
             self.titles.sync(titles)
             self.lexical.update(texts, removed=gone)
             self._documents, self._titles, self.assets = documents, titles, views

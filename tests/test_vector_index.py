@@ -299,3 +299,33 @@ def test_a_title_edit_re_embeds_the_title_and_a_description_edit_does_not(seeded
     calls = embedder.calls
     assert rec.refresh_if_stale() is True
     assert embedder.calls - calls == 1  # the title did not change: its vector is kept
+
+
+class _TitleFailingEmbedder(FakeEmbedder):
+    """Fails to embed one given text while `broken` is set (the model failing halfway through a sync)."""
+
+    def __init__(self, bad_text: str):
+        super().__init__()
+        self.bad_text, self.broken = bad_text, True
+
+    def embed_documents(self, texts):
+        if self.broken and self.bad_text in texts:
+            raise RuntimeError("model failed")
+        return self.embed_queries(texts)
+
+
+def test_a_model_failure_between_the_two_indexes_is_caught_up_at_the_next_sync(seeded_engine, tmp_path):
+    title = "Reefer fleet audit worksheet"
+    embedder = _TitleFailingEmbedder(title)
+    rec = Recommender(seeded_engine, embedder, tmp_path / "idx")
+    rec.sync()
+    asset_id = _edit(seeded_engine, "1", title=title)
+    with pytest.raises(RuntimeError):
+        rec.refresh_if_stale()  # the text index took the edit, the title index failed
+    assert rec.assets[asset_id].title != title  # the snapshot was left as it was
+    embedder.broken = False
+    assert rec.refresh_if_stale() is True
+    assert rec.assets[asset_id].title == title
+    assert np.allclose(rec.titles.vector(asset_id), embedder.embed_documents([title])[0], atol=1e-6)
+    fresh, _ = _synced(seeded_engine, tmp_path / "fresh")
+    assert _answer(rec, "reefer audit worksheet") == _answer(fresh, "reefer audit worksheet")
