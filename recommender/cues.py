@@ -80,8 +80,8 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "делиться опытом",
     ),
 }
-# Cues whose negation says the same stage: a customer who may not renew ("won't renew", "не продлит",
-# "不续约") is a retention case all the more.
+# Cues of the sheet above whose negation says the same stage: a customer who may not renew ("won't
+# renew", "не продлит", "不续约") is a retention case all the more.
 NEGATION_PROOF: dict[str, tuple[str, ...]] = {
     "retention": ("renew*", "renewal", "продли*", "продлят", "продлев*", "продлен*", "продлени*", "续约", "续费"),
 }
@@ -152,7 +152,7 @@ def _compiled() -> list[tuple[str, float, str | None, re.Pattern[str], bool]]:
         proof = set(NEGATION_PROOF.get(stage, ()))
         compiled.append((stage, BEHAVIOUR_WEIGHT, None, _alternation(_pattern(c) for c in cues if c not in proof), False))
         if proof:
-            compiled.append((stage, BEHAVIOUR_WEIGHT, None, _alternation(_pattern(c) for c in sorted(proof)), True))
+            compiled.append((stage, BEHAVIOUR_WEIGHT, None, _alternation(_pattern(c) for c in cues if c in proof), True))
     for ct in CONTENT_TYPES:
         names = [n for n in (ct.label, *ct.aliases) if len(n) > 2 or any(is_han(ch) for ch in n)]
         # A content type asked for signals the main stage it serves.

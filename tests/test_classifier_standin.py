@@ -28,6 +28,12 @@ def test_a_negated_renewal_is_still_a_retention_signal(text, phrase):
     assert phrases(text) == [("retention", phrase)]
 
 
+def test_every_negation_proof_cue_is_on_the_cue_sheet():
+    from recommender.cues import BEHAVIOUR_CUES, NEGATION_PROOF
+
+    assert all(c in BEHAVIOUR_CUES[stage] for stage, cues in NEGATION_PROOF.items() for c in cues)
+
+
 def test_subscribing_to_a_newsletter_is_not_signing():
     assert phrases("подписался на рассылку после статьи") == [
         ("awareness", "подписался на рассылку"), ("awareness", "статьи")]  # an article, in the genitive
