@@ -114,10 +114,25 @@ def evidence_line(rec: Recommendation, limit: int = 6) -> str | None:
     return "Evidence: " + "; ".join(parts)
 
 
+def versions_note(versions, budget: int, limit: int = 4) -> str:
+    """The same asset in other languages (" · also in ru, zh"), each language a link to its version
+    while `budget` characters allow (a URL may be 2,000 characters long), else the language alone."""
+    if not versions:
+        return ""
+    note, parts = " · also in ", []
+    budget -= len(" and 99 more")
+    for v in versions[:limit]:
+        linked = link(v.url, v.language, 20)
+        parts.append(linked if len(note) + len(", ".join([*parts, linked])) <= budget else escape(v.language))
+    more = f" and {len(versions) - limit} more" if len(versions) > limit else ""
+    return note + ", ".join(parts) + more
+
+
 def asset_blocks(item, query_id: int | None, stage: str) -> list[Block]:
     a = item.asset
-    text = (f"*{link(a.url, a.title)}*\n{escape(type_label(a.content_type))} · {escape(a.language)}\n"
-            f"_{escape(shorten(item.why, 400))}_")
+    head = f"*{link(a.url, a.title)}*\n{escape(type_label(a.content_type))} · {escape(a.language)}"
+    why = f"\n_{escape(shorten(item.why, 400))}_"
+    text = head + versions_note(item.versions, SECTION_LIMIT - len(head) - len(why)) + why
     value = encode(q=query_id, a=a.id, s=stage)
     return [
         section(block_id=f"{ids.ASSET_BLOCK_PREFIX}{a.id}", text=mrkdwn_text(text)),

@@ -40,6 +40,8 @@ def render_recommendation(rec: Recommendation, framework: str = "canonical", off
         type_label = CONTENT_TYPE_BY_KEY[a.content_type].label if a.content_type in CONTENT_TYPE_BY_KEY else a.content_type
         lines.append(f"{n}. {a.title}  [{type_label} · {a.language}]")
         lines.append(f"   {a.url}")
+        if item.versions:
+            lines.append("   also in: " + ", ".join(f"{v.language} {v.url}" for v in item.versions))
         lines.append(textwrap.fill(f"why: {item.why}", width=100, initial_indent="   ", subsequent_indent="   "))
     return "\n".join(lines)
 

@@ -6,7 +6,9 @@ Pure functions over plain data, so they are tested without a model or a database
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from content_library.vocabulary import CONTENT_TYPE_BY_KEY
 from recommender.stages import CANONICAL
@@ -23,6 +25,12 @@ LANGUAGE_BONUS = 0.1
 FALLBACK_LANGUAGE_BONUS = 0.05
 # The content type the prospect asked for by name ("asked for case studies") comes first.
 REQUESTED_TYPE_BONUS = 0.15
+# Two assets of one content type in different languages whose indexed texts are at least this similar
+# (cosine, default embedder) are versions of one asset: a rep gets the pricing page once, in the best
+# language, with the others named beside it, not the same page three times. On the sample library the
+# language versions of one asset reach 0.86-0.94 and no two distinct assets of one type pass 0.867, so
+# the bar sits above both: a version missed is shown as before, two distinct assets are never merged.
+TRANSLATION = 0.88
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,7 @@ class Candidate:
     asset: AssetView
     dense: float = 0.0  # cosine similarity
     lexical: float = 0.0  # BM25
+    vector: np.ndarray | None = None  # the asset's unit vector, to recognise its language versions
 
 
 @dataclass
@@ -59,13 +68,24 @@ class RankedItem:
     stage_fit: float
     fit_stage: str
     why: str
+    vector: np.ndarray | None = None
+    versions: list[AssetView] = field(default_factory=list)  # the same asset in other languages
 
     def to_dict(self) -> dict:
         a = self.asset
         return {
             "id": a.id, "title": a.title, "url": a.url, "content_type": a.content_type,
             "stages": list(a.stages), "language": a.language, "score": round(self.score, 4), "why": self.why,
+            "also_in": [{"id": v.id, "language": v.language, "url": v.url, "title": v.title} for v in self.versions],
         }
+
+
+def is_version(item: RankedItem, of: RankedItem) -> bool:
+    """Whether `item` is `of` in another language (see TRANSLATION)."""
+    a, b = item.asset, of.asset
+    return (a.content_type == b.content_type and _base(a.language) != _base(b.language)
+            and item.vector is not None and of.vector is not None
+            and float(item.vector @ of.vector) >= TRANSLATION)
 
 
 def stage_fit(asset: AssetView, probabilities: dict[str, float]) -> tuple[float, str]:
@@ -92,26 +112,46 @@ def explain(a: AssetView, fit_stage: str, fit: float, top_stage: str, asked_as: 
     return f"{head}; close in meaning to your description"
 
 
-def diverse_order(ordered: list[RankedItem], n: int) -> list[RankedItem]:
+def diverse_order(ordered: list[RankedItem], n: int, language: str | None = None,
+                  readable: frozenset[str] = frozenset()) -> list[RankedItem]:
     """The first `n` picks of a greedy selection from `ordered` (best score first) where each
     earlier pick of the same content type costs SAME_TYPE_PENALTY. A penalty only lowers a score,
     so the scan for the next pick stops at the first item whose own score cannot beat the best
-    adjusted score seen: a few items are looked at per pick, not all of them."""
+    adjusted score seen: a few items are looked at per pick, not all of them.
+
+    Language versions (`is_version`), where the ask's `language` is known: a pick with a version in
+    that language gives its place to that version, and a version of an earlier pick is never
+    picked unless its language is `readable` (the ask's, the library's main one): an English ask
+    gets the English pricing page, not the Russian one beside it."""
     remaining = list(ordered)
     picked: list[RankedItem] = []
     type_counts: dict[str, int] = {}
     while remaining and len(picked) < n:
-        best_at, best_score = 0, float("-inf")
+        best_at, best_score = -1, float("-inf")
         for position, item in enumerate(remaining):
             if item.score <= best_score:
                 break
+            if language and _base(item.asset.language) not in readable and any(
+                    is_version(item, p) for p in picked):
+                continue
             adjusted = item.score - SAME_TYPE_PENALTY * type_counts.get(item.asset.content_type, 0)
             if adjusted > best_score:
                 best_at, best_score = position, adjusted
+        if best_at < 0:  # everything left is a version of an earlier pick
+            break
         best = remaining.pop(best_at)
+        if language and _base(best.asset.language) != language:
+            for position, item in enumerate(remaining):
+                if _base(item.asset.language) == language and is_version(item, best):
+                    remaining[position], best = best, item
+                    break
         picked.append(best)
         type_counts[best.asset.content_type] = type_counts.get(best.asset.content_type, 0) + 1
     return picked
+
+
+def _base(language: str) -> str:
+    return language.split("-")[0]
 
 
 def rank(
@@ -145,17 +185,20 @@ def rank(
         if demoted:
             score -= demoted.get(c.asset.id, 0.0)
         if language:
-            asset_language = c.asset.language.split("-")[0]
+            asset_language = _base(c.asset.language)
             if asset_language == language:
                 score += LANGUAGE_BONUS
             elif asset_language == fallback_language:
                 score += FALLBACK_LANGUAGE_BONUS
         if (requested or {}).get(c.asset.content_type):
             score += REQUESTED_TYPE_BONUS
-        scored.append(RankedItem(c.asset, score, relevance, fit, fit_stage, ""))
-    picked = diverse_order(sorted(scored, key=lambda r: (-r.score, r.asset.id)), offset + k)
+        scored.append(RankedItem(c.asset, score, relevance, fit, fit_stage, "", c.vector))
+    ordered = sorted(scored, key=lambda r: (-r.score, r.asset.id))
+    picked = diverse_order(ordered, offset + k, language, frozenset({language, fallback_language or language}))
     page = picked[offset:offset + k]
+    shown = {item.asset.id for item in picked}
     for item in page:
+        item.versions = [o.asset for o in ordered if o.asset.id not in shown and is_version(o, item)]
         terms = matched_terms(item.asset) if matched_terms else ()
         item.why = explain(item.asset, item.fit_stage, item.stage_fit, top_stage,
                            (requested or {}).get(item.asset.content_type), terms)

@@ -301,17 +301,19 @@ class Recommender:
             return found
 
     def _candidates(self, hits: dict[int, float | None], bm25: np.ndarray, vector: np.ndarray) -> list[Candidate]:
-        """Candidates from dense hits (id -> cosine) and lexical ones (id -> None): the lexical-only
-        ones get their cosine from one batch lookup of their vectors, and every candidate's title
-        cosine comes from one batch lookup too (see TITLE_WEIGHT)."""
-        hits = {i: dense for i, dense in hits.items() if i in self.assets}
-        lexical_only = [i for i, dense in hits.items() if dense is None]
-        if lexical_only:
-            hits = {**hits, **dict(zip(lexical_only, (self.vectors.vectors(lexical_only) @ vector).tolist(), strict=True))}
-        ids = list(hits)
-        title = (self.titles.vectors(ids) @ vector).tolist() if ids else []
-        return [Candidate(self.assets[i], (1 - TITLE_WEIGHT) * hits[i] + TITLE_WEIGHT * t, float(bm25[self._positions[i]]))
-                for i, t in zip(ids, title, strict=True)]
+        """Candidates from dense hits and lexical ones (the hits' cosines are not needed: each
+        candidate's vector comes from one batch lookup, for its cosine to the ask and to tell its
+        language versions apart, see ranking.TRANSLATION), and their title cosines from another
+        (see TITLE_WEIGHT)."""
+        ids = [i for i in hits if i in self.assets]
+        if not ids:
+            return []
+        documents = self.vectors.vectors(ids)
+        dense = (documents @ vector).tolist()
+        title = (self.titles.vectors(ids) @ vector).tolist()
+        return [Candidate(self.assets[i], (1 - TITLE_WEIGHT) * d + TITLE_WEIGHT * t, float(bm25[self._positions[i]]),
+                          documents[n])
+                for n, (i, d, t) in enumerate(zip(ids, dense, title, strict=True))]
 
     def _dense_score(self, asset_id: int, vector: np.ndarray) -> float:
         return float(self.vectors.vector(asset_id) @ vector)

@@ -112,3 +112,20 @@ def test_home_view_lists_stages_and_escapes_recent_asks():
     view = home_view(stats, [Q("<!channel> wants pricing")])
     text = json.dumps(view)
     assert view["type"] == "home" and "3 active assets" in text and "&lt;!channel&gt;" in text
+
+
+def test_other_language_versions_are_linked_beside_the_asset_and_never_break_the_limit():
+    def version(n, language, url):
+        return AssetView(n, "Цены", url, "", "case_study", ("consideration",), (), language)
+
+    shown = item(1)
+    shown.versions = [version(2, "ru", "https://example.com/ru/1"), version(3, "zh", "https://example.com/zh/1")]
+    text = json.dumps(to_dicts(answer_blocks(rec([shown]))), ensure_ascii=False)
+    assert "also in <https://example.com/ru/1|ru>, <https://example.com/zh/1|zh>" in text
+
+    long_url = f"https://example.com/{'p' * 1900}"
+    hostile = item(4, HOSTILE_TITLE, HOSTILE_DESC, url=long_url + "/4")
+    hostile.versions = [version(10 + n, f"x{n}", f"{long_url}/{n}") for n in range(6)]
+    blocks = to_dicts(answer_blocks(rec([hostile])))
+    assert all(len(t) <= 3000 for t in walk_texts(blocks))
+    assert "also in" in json.dumps(blocks) and "and 2 more" in json.dumps(blocks)  # languages without links

@@ -67,7 +67,8 @@ def test_recommend_jsonl_contract(seeded):
         assert set(o) == {"id", "stage", "confidence", "unsure", "items"}
         assert o["stage"] in {"awareness", "consideration", "decision", "retention", "advocacy"}
         assert len(o["items"]) == 4
-        assert set(o["items"][0]) == {"id", "title", "url", "content_type", "stages", "language", "score", "why"}
+        assert set(o["items"][0]) == {"id", "title", "url", "content_type", "stages", "language", "score", "why",
+                                      "also_in"}
 
 
 def test_recommend_jsonl_bad_lines_get_an_error_line_and_exit_2(seeded):
@@ -220,3 +221,10 @@ def test_console_manages_the_library_with_content_commands(seeded):
     assert "unknown stage 'adoption'" in out and "Nothing was changed." in out
     assert "create by console" in out
     assert "1. Hazmat routing checklist" in out  # the next ask sees the new asset
+
+
+def test_recommend_table_names_the_other_language_versions(seeded):
+    result = run("recommend", "CFO wants our pricing page before the PO", "--type", "pricing", "--k", "1")
+    assert result.exit_code == 0, result.output
+    assert "https://freightline.example/pricing" in result.output
+    assert "also in: " in result.output and "https://freightline.example/ru/pricing" in result.output

@@ -152,3 +152,52 @@ def test_without_an_asset_in_the_asks_language_the_librarys_main_language_comes_
     assert [i.asset.id for i in rank(cands, probs, k=4, language="ru", fallback_language="en")] == [3, 2, 1, 4]
     assert [i.asset.id for i in rank(cands, probs, k=3, language="ja", fallback_language="en")][0] == 2
     assert [i.asset.id for i in rank(cands, probs, k=3, language="ja")][0] == 1  # no main language known
+
+
+def _versions_case():
+    """A pricing page in English, its Russian and Chinese versions (near-identical vectors), and a
+    different English asset of the same type (a distinct vector)."""
+    import numpy as np
+
+    probs = {"awareness": 0.0, "consideration": 0.0, "decision": 1.0, "retention": 0.0, "advocacy": 0.0}
+    base = np.zeros(8, dtype=np.float32)
+    base[0] = 1.0
+    near = np.array([0.95, 0.31, 0, 0, 0, 0, 0, 0], dtype=np.float32)  # cosine 0.95 to base
+    other = np.array([0.6, 0, 0.8, 0, 0, 0, 0, 0], dtype=np.float32)  # cosine 0.6: another asset
+
+    def cand(i, language, vector, dense):
+        view = AssetView(i, f"t{i}", f"https://x/{i}", "", "pricing", ("decision",), (), language)
+        return Candidate(view, dense=dense, vector=vector / np.linalg.norm(vector))
+
+    # The Russian version scores best on its own, as a cross-language match sometimes does.
+    cands = [cand(1, "ru", near, 0.95), cand(2, "en", base, 0.70), cand(3, "zh", near, 0.90),
+             cand(4, "en", other, 0.60)]
+    return cands, probs
+
+
+def test_an_asset_is_shown_once_in_the_asks_language_with_its_other_language_versions_beside_it():
+    cands, probs = _versions_case()
+    items = rank(cands, probs, k=4, language="en", fallback_language="en")
+    assert [i.asset.id for i in items] == [2, 4]  # the English page, then the other English asset
+    assert [v.id for v in items[0].versions] == [1, 3] and items[1].versions == []
+    assert [v["language"] for v in items[0].to_dict()["also_in"]] == ["ru", "zh"]
+
+
+def test_for_a_russian_ask_the_english_version_stays_a_choice_and_the_chinese_one_is_folded():
+    cands, probs = _versions_case()
+    items = rank(cands, probs, k=4, language="ru", fallback_language="en")
+    assert [i.asset.id for i in items] == [1, 2, 4]  # Russian first; English is the library's main language
+    assert [v.id for v in items[0].versions] == [3]
+
+
+def test_library_search_without_an_ask_language_lists_every_version():
+    cands, probs = _versions_case()
+    assert sorted(i.asset.id for i in rank(cands, probs, k=4)) == [1, 2, 3, 4]
+
+
+def test_an_english_ask_gets_the_english_pricing_page_and_the_others_as_versions(sample_recommender):
+    rec = sample_recommender.recommend("mtg w/ CFO re: PO next week, she wants pricing and the numbers on payback")
+    pricing = [i for i in rec.items if i.asset.content_type == "pricing"]
+    assert [i.asset.language for i in pricing] == ["en"]
+    assert {v.language for v in pricing[0].versions} >= {"ru"}
+    assert all(i.asset.language == "en" for i in rec.items)
