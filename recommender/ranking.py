@@ -143,7 +143,11 @@ def diverse_order(ordered: list[RankedItem], n: int, language: str | None = None
         if language and _base(best.asset.language) != language:
             for position, item in enumerate(remaining):
                 if _base(item.asset.language) == language and is_version(item, best):
-                    remaining[position], best = best, item
+                    # The version comes later (lower score); `best` goes back where it was, so
+                    # `remaining` stays in score order and the early stop above stays exact.
+                    remaining.pop(position)
+                    remaining.insert(best_at, best)
+                    best = item
                     break
         picked.append(best)
         type_counts[best.asset.content_type] = type_counts.get(best.asset.content_type, 0) + 1

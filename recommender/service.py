@@ -7,6 +7,7 @@ import hashlib
 import logging
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -300,11 +301,11 @@ class Recommender:
                     found.append((view, float(score)))
             return found
 
-    def _candidates(self, hits: dict[int, float | None], bm25: np.ndarray, vector: np.ndarray) -> list[Candidate]:
-        """Candidates from dense hits and lexical ones (the hits' cosines are not needed: each
-        candidate's vector comes from one batch lookup, for its cosine to the ask and to tell its
-        language versions apart, see ranking.TRANSLATION), and their title cosines from another
-        (see TITLE_WEIGHT)."""
+    def _candidates(self, hits: Iterable[int], bm25: np.ndarray, vector: np.ndarray) -> list[Candidate]:
+        """Candidates for the ids of the dense and lexical hits. Each one's vector comes from one
+        batch lookup, for its cosine to the ask and to tell its language versions apart (see
+        ranking.TRANSLATION), so the searches' own scores are not needed; the title cosines come
+        from another lookup (see TITLE_WEIGHT)."""
         ids = [i for i in hits if i in self.assets]
         if not ids:
             return []

@@ -201,3 +201,25 @@ def test_an_english_ask_gets_the_english_pricing_page_and_the_others_as_versions
     assert [i.asset.language for i in pricing] == ["en"]
     assert {v.language for v in pricing[0].versions} >= {"ru"}
     assert all(i.asset.language == "en" for i in rec.items)
+
+
+def test_a_version_taking_a_picks_place_keeps_the_greedy_scan_exact():
+    """For a Russian ask the Russian pricing page takes the English one's place; the English page
+    (a readable version) must still be picked where its score puts it, not skipped by the scan's
+    early stop."""
+    import numpy as np
+
+    from recommender.ranking import RankedItem, diverse_order
+
+    def ranked(i, ctype, language, score, axis):
+        vector = np.zeros(8, dtype=np.float32)
+        vector[axis] = 1.0
+        view = AssetView(i, f"t{i}", f"https://x/{i}", "", ctype, ("decision",), (), language)
+        return RankedItem(view, score, 0.0, 1.0, "decision", "", vector)
+
+    ordered = [ranked(1, "pricing", "en", 1.00, 0), ranked(2, "blog_post", "en", 0.97, 1),
+               ranked(3, "blog_post", "en", 0.95, 2), ranked(4, "faq", "en", 0.70, 3),
+               ranked(5, "pricing", "ru", 0.60, 0), ranked(6, "faq", "en", 0.50, 4)]
+    picked = diverse_order(ordered, 6, "ru", frozenset({"ru", "en"}))
+    # 5 in 1's place; then 2 (0.97); then 1 (1.00 - 0.08 = 0.92) before 3 (0.95 - 0.08 = 0.87).
+    assert [r.asset.id for r in picked] == [5, 2, 1, 3, 4, 6]
