@@ -45,14 +45,15 @@ class Asks:
         recommender.log_ask(rec, origin.source, team=origin.team, channel=origin.channel, user=origin.user)
         return rec
 
-    def _text_of(self, query_id: int | None) -> tuple[str, str]:
+    def _text_of(self, query_id: int | None) -> tuple[str, str | None]:
+        """The ask's text and its predicted stage (None when the text said nothing about the stage)."""
         if query_id is None:
             raise StaleAnswer("this answer is no longer known")
         with session_scope(self.runtime.engine) as session:
             entry = get_query(session, int(query_id))
             if entry is None:
                 raise StaleAnswer("this answer is no longer known")
-            return entry.text, entry.predicted_stage
+            return entry.text, None if entry.no_signal else entry.predicted_stage
 
     def page(self, query_id: int, offset: int, stage: str | None = None) -> Recommendation:
         """The next results of an earlier ask (not a new ask: not logged again)."""
@@ -62,10 +63,12 @@ class Asks:
         return rec
 
     def override(self, query_id: int, stage: str, origin: Origin) -> Recommendation:
-        """The user says the stage is `stage`: store the correction, answer again for that stage."""
+        """The user says the stage is `stage`: store the correction, answer again for that stage. A
+        stage picked for a text that said nothing about one ("hi") is a choice, not a correction:
+        the classifier would only learn that greetings have a stage."""
         text, predicted = self._text_of(query_id)
         recommender = self.recommender
-        if stage != predicted:
+        if predicted is not None and stage != predicted:
             recommender.record_correction(text, stage, predicted=predicted, query_id=query_id,
                                           source=origin.source, user=origin.user)
         rec = recommender.recommend(text, k=PAGE, filters=Filters(stage=stage))

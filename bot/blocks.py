@@ -99,8 +99,16 @@ def type_label(content_type: str) -> str:
     return ct.label if ct else content_type
 
 
+# The reply to a text that says nothing about the prospect's stage ("hi", a name, "call at 3pm").
+NO_SIGNAL = ("That doesn't tell me where the prospect is: nothing about who they are or what they've done "
+             "or asked for. Describe them, e.g. “VP Ops at a 200-person carrier, comparing us with two "
+             "vendors, asked for case studies”, or pick a stage and I'll show its content.")
+
+
 def stage_header(rec: Recommendation, framework: str) -> str:
     s = rec.stage
+    if s.no_signal and not s.overridden:
+        return "*Stage:* can't tell from this"
     if s.overridden:
         return f"*Stage:* {escape(display(s.stage, framework))} (as you chose)"
     return f"*Stage:* {escape(display(s.stage, framework))} · confidence {format_confidence(s.confidence)}"
@@ -169,6 +177,11 @@ def answer_blocks(rec: Recommendation, framework: str = "canonical", *, offset: 
         notes.append(f"Your description was longer than {MAX_TEXT:,} characters; I used the start of it.")
     if notes:
         blocks.append(context(elements=[mrkdwn_text(n) for n in notes]))
+    if s.no_signal and not s.overridden:
+        blocks.append(section(text=mrkdwn_text(f":thinking_face: {NO_SIGNAL}")))
+        blocks.append(actions(elements=[button(display(st, framework), action_id, encode(q=qid, s=st))
+                                        for st, action_id in zip(STAGES, ids.PICK_STAGE_IDS, strict=True)]))
+        return blocks
     if s.unsure and not s.overridden:
         first, second = s.stage, s.runner_up()
         blocks.append(section(text=mrkdwn_text(
@@ -177,7 +190,7 @@ def answer_blocks(rec: Recommendation, framework: str = "canonical", *, offset: 
             "pick the stage that fits and I'll re-rank.")))
         blocks.append(actions(elements=[
             button(display(st, framework), action_id, encode(q=qid, s=st), "primary" if n == 0 else None)
-            for n, (st, action_id) in enumerate(zip((first, second), ids.PICK_STAGE_IDS, strict=True))
+            for n, (st, action_id) in enumerate(zip((first, second), ids.PICK_STAGE_IDS[:2], strict=True))
         ]))
     blocks.append(divider())
     if not rec.items:
@@ -196,6 +209,8 @@ def answer_blocks(rec: Recommendation, framework: str = "canonical", *, offset: 
 
 def answer_text(rec: Recommendation, framework: str = "canonical") -> str:
     """The notification / fallback text of an answer (plain, short)."""
+    if rec.stage.no_signal and not rec.stage.overridden:
+        return "I can't tell the prospect's stage from that: describe them, or pick a stage."
     titles = ", ".join(shorten(i.asset.title, 60) for i in rec.items[:3])
     return escape(f"Stage: {display(rec.stage.stage, framework)}. " + (f"Try: {titles}" if titles else "No match."))
 
@@ -230,8 +245,9 @@ def home_view(stats: dict, recent: Sequence, framework: str = "canonical") -> di
         lines = []
         for q in recent:
             when = q.created_at.strftime("%Y-%m-%d") if isinstance(q.created_at, datetime) else ""
-            stage = q.stage_override or q.predicted_stage
-            lines.append(f"• {when} · *{escape(display(stage, framework))}* · {escape(shorten(q.text, 120))}")
+            stage = q.stage_override or (None if q.no_signal else q.predicted_stage)
+            label = escape(display(stage, framework)) if stage else "stage not given"
+            lines.append(f"• {when} · *{label}* · {escape(shorten(q.text, 120))}")
         blocks.append(section(text=mrkdwn_text("*Your recent asks*\n" + "\n".join(lines))))
     else:
         blocks.append(section(text=mrkdwn_text("*Your recent asks*\nNone yet. Try `/journey` with a prospect.")))

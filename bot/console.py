@@ -69,7 +69,7 @@ def run_console(rt: Runtime, stdin: TextIO, echo: Callable[..., None]) -> None:
                 echo(f"Sorry, {exc}")
                 continue
             offset = 0
-            if filters.stage != last_predicted:
+            if last_predicted is not None and filters.stage != last_predicted:  # None: nothing was claimed
                 recommender.record_correction(last_text, filters.stage, predicted=last_predicted, source="console")
                 echo(f"Noted: this is {filters.stage}. The classifier learns from it at its next retrain.")
         else:
@@ -82,10 +82,10 @@ def run_console(rt: Runtime, stdin: TextIO, echo: Callable[..., None]) -> None:
             continue
         recommender.log_ask(rec, "console")
         if not rec.stage.overridden:
-            last_predicted = rec.stage.stage
+            last_predicted = None if rec.stage.no_signal else rec.stage.stage
         if not rec.items and offset:
             echo("No more results for this description.")
             continue
-        echo(render_recommendation(rec, rt.settings.framework, offset=offset) + "\n")
+        echo(render_recommendation(rec, rt.settings.framework, offset=offset, pick=":stage NAME") + "\n")
     echo("Bye.")
 

@@ -12,9 +12,10 @@ FEEDBACK_UP = "feedback_up"
 FEEDBACK_DOWN = "feedback_down"
 OVERRIDE_STAGE = "override_stage"
 MORE = "more_results"
-# When the classifier is unsure: one button per likely stage (ids must differ within a block).
+# When the classifier is unsure: one button per likely stage (ids must differ within a block); when
+# the text said nothing about the stage, one per stage.
 PICK_STAGE_PREFIX = "pick_stage_"
-PICK_STAGE_IDS = (PICK_STAGE_PREFIX + "1", PICK_STAGE_PREFIX + "2")
+PICK_STAGE_IDS = tuple(f"{PICK_STAGE_PREFIX}{n}" for n in range(1, 6))
 
 # Block ids.
 ASSET_BLOCK_PREFIX = "asset_"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from content_library.vocabulary import CONTENT_TYPE_BY_KEY
+from content_library.vocabulary import CONTENT_TYPE_BY_KEY, STAGES
 from recommender.service import Recommendation
 from recommender.stages import display
 
@@ -15,11 +15,21 @@ def format_confidence(confidence: float) -> str:
     return f"{min(confidence, 0.99):.0%}"
 
 
-def render_recommendation(rec: Recommendation, framework: str = "canonical", offset: int = 0) -> str:
+def render_recommendation(rec: Recommendation, framework: str = "canonical", offset: int = 0,
+                          pick: str = "--stage NAME") -> str:
+    """An answer as text; `pick` is how the reader names a stage here (an option, a console command)."""
     s = rec.stage
     lines = []
     if rec.truncated:
         lines.append(f"(Your description was longer than {len(rec.text):,} characters; only the start was used.)")
+    if s.no_signal and not s.overridden:
+        names = ", ".join(display(stage, framework) for stage in STAGES)
+        lines.append("Stage: can't tell from this description.")
+        lines.append(textwrap.fill(
+            "That doesn't say who the prospect is or what they've done or asked for. Describe them, e.g. "
+            "“VP Ops at a 200-person carrier, comparing us with two vendors, asked for case studies”, "
+            f"or name a stage with {pick} ({names}).", width=100, initial_indent="  ", subsequent_indent="  "))
+        return "\n".join(lines)
     if s.overridden:
         lines.append(f"Stage: {display(s.stage, framework)} (as you chose)")
     else:

@@ -60,6 +60,8 @@ class QueryLog(SQLModel, table=True):
     predicted_stage: str = Field(max_length=20)
     confidence: float
     unsure: bool = False
+    # The text said nothing about the stage ("hi", a name): journeybot asked for more, recommended nothing.
+    no_signal: bool = False
     stage_override: str | None = Field(default=None, max_length=20)
     # How clearly the best answer stood out (see recommender.service); low values mark weakly served asks.
     match_strength: float | None = None

@@ -39,6 +39,9 @@ class StageResult:
     unsure: bool
     evidence: list[Evidence] = field(default_factory=list)
     overridden: bool = False
+    # The description says nothing about the prospect's stage ("hi", a name, "call at 3pm"): `stage`
+    # is then only the likeliest of five near-equal guesses, and journeybot asks for more instead.
+    no_signal: bool = False
 
     def runner_up(self) -> str:
         ranked = sorted(self.probabilities, key=self.probabilities.get, reverse=True)

@@ -163,7 +163,9 @@ def build_digest(session: Session, embedder, *, now: datetime | None = None, sin
     assets = list(session.exec(select(Asset).where(Asset.archived == False)))  # noqa: E712
     asks_all = [q for q in session.exec(select(QueryLog).where(QueryLog.created_at >= before,
                                                                   QueryLog.created_at < now))
-                if q.stage_override is None]  # a re-ask with a chosen stage is not a new ask
+                # A re-ask with a chosen stage is not a new ask; a text that said nothing about a prospect
+                # ("hi") asked for nothing the library could lack.
+                if q.stage_override is None and not q.no_signal]
     asks = [q for q in asks_all if _aware(q.created_at) >= start]
     asks_before = [q for q in asks_all if _aware(q.created_at) < start]
     downvoted = {f.query_id for f in session.exec(select(Feedback).where(Feedback.value < 0)) if f.query_id}

@@ -90,7 +90,8 @@ class Recommendation:
     match_strength: float | None = None
 
     def to_dict(self) -> dict:
-        return {**self.stage.to_dict(), "truncated": self.truncated, "items": [i.to_dict() for i in self.items]}
+        return {**self.stage.to_dict(), "no_signal": self.stage.no_signal, "truncated": self.truncated,
+                "items": [i.to_dict() for i in self.items]}
 
 
 def prepare_text(text: str) -> tuple[str, bool]:
@@ -233,6 +234,14 @@ class Recommender:
             if vector is None:
                 vector = self.embedder.embed_queries([text])[0]
             result = StageResult.forced(filters.stage) if filters.stage else self.classifier.classify(text, vector)
+            if result.no_signal:
+                if not filters.active():
+                    # Nothing to rank for: assets of a guessed stage would read as an answer. The reply
+                    # asks for a description or a stage instead (and the ask is logged as such).
+                    return Recommendation(text, truncated, result)
+                # A type, language or tag filter is a request in itself ("case studies", "anything for
+                # a carrier"): answer it, as an unsure guess at the stage.
+                result.no_signal = False
             allowed = self._allowed(filters)
             pool = CANDIDATES + offset
             hits: dict[int, float] = dict(self.vectors.search(vector, 2 * pool, allowed))
@@ -333,7 +342,8 @@ class Recommender:
         with session_scope(self.engine) as session:
             entry = log_query(session, QueryLog(
                 text=rec.text, predicted_stage=rec.stage.stage, confidence=rec.stage.confidence,
-                unsure=rec.stage.unsure, stage_override=rec.stage.stage if rec.stage.overridden else None,
+                unsure=rec.stage.unsure, no_signal=rec.stage.no_signal,
+                stage_override=rec.stage.stage if rec.stage.overridden else None,
                 match_strength=rec.match_strength,
                 asset_ids=[i.asset.id for i in rec.items], scores=[round(i.score, 4) for i in rec.items],
                 source=source, slack_team=team, slack_channel=channel, slack_user=user,

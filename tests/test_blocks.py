@@ -7,8 +7,10 @@ import json
 import pytest
 
 from bot import ids
-from bot.blocks import answer_blocks, decode, home_view, share_message, to_dicts
+from bot.blocks import answer_blocks, answer_text, decode, home_view, share_message, to_dicts
 from bot.mrkdwn import escape, link, to_plain
+from content_library.models import QueryLog
+from content_library.vocabulary import STAGES
 from recommender.classifier import Evidence, StageResult
 from recommender.ranking import AssetView, RankedItem
 from recommender.service import Recommendation
@@ -63,6 +65,20 @@ def test_to_plain_reads_slack_encoded_text(raw, plain):
     assert to_plain(raw, drop_user="UBOT") == plain
 
 
+def test_a_text_with_nothing_about_the_prospect_asks_back_with_every_stage_to_pick():
+    said_nothing = StageResult("advocacy", 0.01, {s: 0.2 for s in STAGES}, True, [], no_signal=True)
+    blocks = to_dicts(answer_blocks(Recommendation("hi <!here>", False, said_nothing, [], query_id=7), "aisas"))
+    text = json.dumps(blocks, ensure_ascii=False)
+    assert "can't tell" in text and "Describe them" in text and "confidence" not in text
+    assert "<!here>" not in text and "No matching assets" not in text
+    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert [e["action_id"] for e in buttons] == list(ids.PICK_STAGE_IDS)
+    assert [decode(e["value"]) for e in buttons] == [{"q": 7, "s": s} for s in STAGES]
+    assert buttons[0]["text"]["text"].startswith("Attention")  # the team's framework names the stages
+    assert not any(b.get("block_id", "").startswith(ids.ASSET_BLOCK_PREFIX) for b in blocks)
+    assert "can't tell" in answer_text(Recommendation("hi", False, said_nothing, []))
+
+
 def test_answer_blocks_fit_block_kit_limits_for_hostile_library_content():
     items = [item(n, HOSTILE_TITLE, HOSTILE_DESC, url=f"https://example.com/{'p' * 1900}/{n}") for n in range(1, 6)]
     blocks = to_dicts(answer_blocks(rec(items, unsure=True, truncated=True), "aisas"))  # slack_sdk validates
@@ -102,16 +118,14 @@ def test_share_message_is_escaped_and_names_the_rep():
 
 
 def test_home_view_lists_stages_and_escapes_recent_asks():
-    class Q:
-        def __init__(self, text):
-            self.text, self.predicted_stage, self.stage_override = text, "decision", None
-            self.created_at = None
-
     stats = {"assets": 3, "per_stage": {"awareness": 1, "consideration": 0, "decision": 2, "retention": 0,
                                         "advocacy": 0}}
-    view = home_view(stats, [Q("<!channel> wants pricing")])
-    text = json.dumps(view)
+    recent = [QueryLog(text="<!channel> wants pricing", predicted_stage="decision", confidence=0.9),
+              QueryLog(text="hi", predicted_stage="advocacy", confidence=0.01, unsure=True, no_signal=True)]
+    view = home_view(stats, recent)
+    text = json.dumps(view, ensure_ascii=False)
     assert view["type"] == "home" and "3 active assets" in text and "&lt;!channel&gt;" in text
+    assert "*Decision* · &lt;!channel&gt;" in text and "*stage not given* · hi" in text
 
 
 def test_other_language_versions_are_linked_beside_the_asset_and_never_break_the_limit():

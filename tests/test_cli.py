@@ -183,6 +183,25 @@ def test_correction_is_stored_and_retrain_uses_it(cli_env):
     assert bad.exit_code == 2 and "STAGE: unknown stage" in bad.stderr
 
 
+def test_a_text_with_nothing_about_the_prospect_asks_for_a_description_or_a_stage(seeded):
+    table = run("recommend", "call with Maria tomorrow at 3pm")
+    assert table.exit_code == 0 and "can't tell" in table.output and "--stage NAME" in table.output
+    assert "1. " not in table.output
+    data = json.loads(run("recommend", "hi", "--json").output)
+    assert data["no_signal"] is True and data["unsure"] is True and data["items"] == []
+    chat = run("chat", input="hi\n:stage decision\n:quit\n").output
+    assert ":stage NAME" in chat and "Stage: Decision (as you chose)" in chat and "1. " in chat
+    assert "Noted" not in chat  # a stage picked for "hi" is a choice, not a correction to learn from
+    from sqlmodel import Session
+
+    from bot.runtime import Runtime
+    from bot.settings import Settings
+    from content_library.repository import list_corrections
+
+    with Session(Runtime(Settings.from_env()).engine) as session:
+        assert list_corrections(session) == []
+
+
 def test_console_stage_override_is_stored_as_a_correction(seeded):
     result = run("chat", input="CFO wants pricing\n:stage retention\n:quit\n")
     assert "Noted: this is retention" in result.output

@@ -44,9 +44,10 @@ def populate(session: Session) -> dict[str, int]:
         "roi": asset(6, ["decision"], "roi_calculator", "en", archived=True),
     }
 
-    def ask(text, stage, strength, assets, when=NOW - timedelta(days=1), override=None):
+    def ask(text, stage, strength, assets, when=NOW - timedelta(days=1), override=None, no_signal=False):
         q = QueryLog(text=text, predicted_stage=stage, confidence=0.8, match_strength=strength, asset_ids=assets,
-                     scores=[0.5] * len(assets), source="slack", stage_override=override, created_at=when)
+                     scores=[0.5] * len(assets), source="slack", stage_override=override, created_at=when,
+                     no_signal=no_signal)
         session.add(q)
         session.flush()
         return q.id
@@ -60,6 +61,7 @@ def populate(session: Session) -> dict[str, int]:
     ask("procurement asks for a quote", "decision", 3.0, [ids["case"]])
     ask("procurement asks for a quote", "decision", 1.0, [ids["case"]], override="decision")  # a re-ask
     ask("comparing vendors", "consideration", 3.0, [ids["case"]], when=NOW - timedelta(days=10))  # week before
+    ask("hi", "advocacy", None, [], no_signal=True)  # said nothing about a prospect: not an ask the library missed
     session.add(StageCorrection(text="procurement asks for a quote", stage="decision", predicted_stage="consideration",
                                 created_at=NOW - timedelta(days=2)))
     session.add(Feedback(asset_id=ids["guide"], query_id=customs, stage="awareness", value=-1, user_id="U1"))

@@ -62,6 +62,23 @@ def test_no_match_with_impossible_filters_returns_no_items(sample_recommender):
     assert rec.items == [] and rec.stage.stage in rec.stage.probabilities
 
 
+def test_a_text_with_nothing_about_the_prospect_gets_no_assets_until_a_stage_is_named(sample_recommender):
+    rec = sample_recommender.recommend("hi")
+    assert rec.stage.no_signal and rec.stage.unsure and rec.items == [] and rec.match_strength is None
+    assert rec.to_dict()["no_signal"] is True and rec.to_dict()["items"] == []
+    typed = sample_recommender.recommend("hi", filters=Filters(content_type="case_study"))
+    assert not typed.stage.no_signal and typed.stage.unsure and typed.items
+    chosen = sample_recommender.recommend("hi", filters=Filters(stage="decision"))
+    assert not chosen.stage.no_signal and chosen.items
+    assert all("decision" in i.asset.stages for i in chosen.items)
+    qid = sample_recommender.log_ask(rec, "test")
+    from sqlmodel import Session
+
+    from content_library.models import QueryLog
+    with Session(sample_recommender.engine) as session:
+        assert session.get(QueryLog, qid).no_signal is True
+
+
 def test_pages_do_not_repeat(sample_recommender):
     first = sample_recommender.recommend("comparing vendors", k=5)
     second = sample_recommender.recommend("comparing vendors", k=5, offset=5)

@@ -217,9 +217,12 @@ def test_more_shows_the_next_results(bot, standin):
 
 def test_unsure_answers_offer_the_two_likely_stages(bot, standin):
     recommender = bot.runtime.recommender
-    candidates = ["watched the demo, asked about onboarding", "customer", "talked to the prospect",
+    # Texts torn between two stages (a text with nothing about the stage gets another answer, tested below).
+    candidates = ["new customer wants to refer a friend and needs training", "customer asked about a discount on renewal",
+                  "watched the demo, asked about onboarding",
                   "they use us already and asked about a demo for the new team, maybe referrals"]
-    text = next((t for t in candidates if recommender.classify(t).unsure), None)
+    text = next((t for t in candidates if recommender.classify(t).unsure and not recommender.classify(t).no_signal),
+                None)
     assert text, "none of the ambiguous descriptions was flagged unsure"
     _, answer = ask(bot, standin, text, name="unsure")
     assert "I'm not sure" in json.dumps(answer["blocks"], ensure_ascii=False)
@@ -229,6 +232,21 @@ def test_unsure_answers_offer_the_two_likely_stages(bot, standin):
     click(bot, picks[1], response_url=standin.response_url("unsure2"))
     redone = standin.wait_for("/respond/unsure2")[0].body
     assert "(as you chose)" in json.dumps(redone["blocks"]) and chosen in {s for s in STAGES}
+
+
+def test_a_text_with_nothing_about_the_prospect_asks_back_and_a_picked_stage_is_no_correction(bot, standin):
+    _, answer = ask(bot, standin, "hi", name="nosignal")
+    assert "can't tell" in json.dumps(answer["blocks"]) and not assets_of(answer)
+    picks = [a for a in actions_of(answer) if a["action_id"].startswith(ids.PICK_STAGE_PREFIX)]
+    assert [json.loads(p["value"])["s"] for p in picks] == list(STAGES)
+    query_id = json.loads(picks[0]["value"])["q"]
+    logged = rows(bot, QueryLog, QueryLog.id == query_id)[0]
+    assert logged.no_signal and logged.asset_ids == []
+    click(bot, picks[2], response_url=standin.response_url("nosignal2"))
+    redone = standin.wait_for("/respond/nosignal2")[0].body
+    assert "Decision (as you chose)" in json.dumps(redone["blocks"]) and assets_of(redone)
+    # "hi" is not a decision-stage description to learn from: nothing was predicted, nothing corrected.
+    assert rows(bot, StageCorrection, StageCorrection.query_id == query_id) == []
 
 
 def test_a_button_from_a_forgotten_answer_gets_a_polite_note(bot, standin):

@@ -50,7 +50,8 @@ def test_training_set_covers_every_stage_and_language_variant():
     ],
 )
 def test_each_language_and_style(trained, text, stage):
-    assert trained.classify(text).stage == stage
+    result = trained.classify(text)
+    assert result.stage == stage and not result.no_signal
 
 
 @pytest.mark.parametrize(
@@ -100,8 +101,15 @@ def test_terse_notes_with_a_date_still_carry_their_stage(trained, text, stage):
 @pytest.mark.parametrize("text", ["had a call with Priya from Umbrella Corp", "帮我找点东西发给王总", "что отправить Петру?"])
 def test_unsure_when_the_description_says_nothing_about_the_stage(trained, text):
     result = trained.classify(text)
-    assert result.unsure and result.confidence < 0.5
+    assert result.unsure and result.confidence < 0.5 and result.no_signal
     assert result.stage in STAGES and result.runner_up() != result.stage
+
+
+@pytest.mark.parametrize("text", ["anything on cold chain visibility?", "请发一些关于空驶的资料",
+                                  "send me a case study", "есть что-нибудь про холодовую цепь?"])
+def test_a_topic_without_a_stage_is_still_a_request(trained, text):
+    """Only a text with nothing to go on asks back; one that names a topic or a content type is answered."""
+    assert not trained.classify(text).no_signal
 
 
 def test_corrections_change_the_model_at_the_next_retrain(e5, trained, tmp_path, monkeypatch):
