@@ -205,6 +205,7 @@ def test_for_a_russian_ask_the_english_version_stays_a_choice_and_the_chinese_on
     items = rank(cands, probs, k=4, language="ru", fallback_language="en")
     assert [i.asset.id for i in items] == [1, 2, 4]  # Russian first; English is the library's main language
     assert [v.id for v in items[0].versions] == [3]
+    assert items[1].versions == []  # the Chinese version is named once, under the first item it belongs to
 
 
 def test_library_search_without_an_ask_language_lists_every_version():
