@@ -14,7 +14,7 @@ from datetime import datetime
 
 from bot import ids
 from bot.mrkdwn import escape, link, quote_block, shorten
-from bot.terminal import format_confidence
+from bot.terminal import EXAMPLE, NO_SIGNAL, format_confidence
 from content_library.vocabulary import CONTENT_TYPE_BY_KEY, STAGES
 from recommender.service import MAX_TEXT, Recommendation
 from recommender.stages import CANONICAL, display
@@ -25,7 +25,7 @@ MAX_ITEMS = 5  # assets per answer; 2 blocks each keeps an answer far below 50 b
 
 USAGE = (
     "Describe your prospect in plain words and I'll tell you their journey stage and what to send.\n"
-    "For example: `/journey VP Ops at a 200-person carrier, comparing us with two vendors, asked for case studies`\n"
+    f"For example: `/journey {EXAMPLE}`\n"
     "English, 中文 and русский all work. You can also mention me in a channel, DM me, or use "
     "*Recommend content* from any message's ⋯ menu."
 )
@@ -99,15 +99,9 @@ def type_label(content_type: str) -> str:
     return ct.label if ct else content_type
 
 
-# The reply to a text that says nothing about the prospect's stage ("hi", a name, "call at 3pm").
-NO_SIGNAL = ("That doesn't tell me where the prospect is: nothing about who they are or what they've done "
-             "or asked for. Describe them, e.g. “VP Ops at a 200-person carrier, comparing us with two "
-             "vendors, asked for case studies”, or pick a stage and I'll show its content.")
-
-
 def stage_header(rec: Recommendation, framework: str) -> str:
     s = rec.stage
-    if s.no_signal and not s.overridden:
+    if s.no_signal:
         return "*Stage:* can't tell from this"
     if s.overridden:
         return f"*Stage:* {escape(display(s.stage, framework))} (as you chose)"
@@ -177,8 +171,9 @@ def answer_blocks(rec: Recommendation, framework: str = "canonical", *, offset: 
         notes.append(f"Your description was longer than {MAX_TEXT:,} characters; I used the start of it.")
     if notes:
         blocks.append(context(elements=[mrkdwn_text(n) for n in notes]))
-    if s.no_signal and not s.overridden:
-        blocks.append(section(text=mrkdwn_text(f":thinking_face: {NO_SIGNAL}")))
+    if s.no_signal:
+        blocks.append(section(text=mrkdwn_text(f":thinking_face: {NO_SIGNAL} Describe them, e.g. “{EXAMPLE}”, "
+                                                 "or pick a stage and I'll show its content.")))
         blocks.append(actions(elements=[button(display(st, framework), action_id, encode(q=qid, s=st))
                                         for st, action_id in zip(STAGES, ids.PICK_STAGE_IDS, strict=True)]))
         return blocks
@@ -209,7 +204,7 @@ def answer_blocks(rec: Recommendation, framework: str = "canonical", *, offset: 
 
 def answer_text(rec: Recommendation, framework: str = "canonical") -> str:
     """The notification / fallback text of an answer (plain, short)."""
-    if rec.stage.no_signal and not rec.stage.overridden:
+    if rec.stage.no_signal:
         return "I can't tell the prospect's stage from that: describe them, or pick a stage."
     titles = ", ".join(shorten(i.asset.title, 60) for i in rec.items[:3])
     return escape(f"Stage: {display(rec.stage.stage, framework)}. " + (f"Try: {titles}" if titles else "No match."))

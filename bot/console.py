@@ -7,12 +7,12 @@ from typing import TextIO
 
 from bot.content_commands import ContentCommands
 from bot.runtime import Runtime
-from bot.terminal import mrkdwn_to_text, render_recommendation
+from bot.terminal import EXAMPLE, mrkdwn_to_text, render_recommendation
 from content_library.vocabulary import UnknownName, parse_stage
 from recommender.service import EmptyQuery, Filters
 
-HELP = """Describe a prospect in plain words (English, 中文 or русский), e.g.
-  VP Ops at a 200-person carrier, comparing us with two vendors, asked for case studies
+HELP = f"""Describe a prospect in plain words (English, 中文 or русский), e.g.
+  {EXAMPLE}
 Commands:
   :more          next results for the last description
   :stage NAME    the stage is NAME: re-rank the last answer (and teach the classifier)

@@ -15,6 +15,13 @@ def format_confidence(confidence: float) -> str:
     return f"{min(confidence, 0.99):.0%}"
 
 
+# The reply to a text that says nothing about the prospect's stage ("hi", a name, "call at 3pm"), before
+# the example and how to name a stage where it is read.
+NO_SIGNAL = ("That doesn't tell me where the prospect is: nothing about who they are or what they've done "
+             "or asked for.")
+EXAMPLE = "VP Ops at a 200-person carrier, comparing us with two vendors, asked for case studies"
+
+
 def render_recommendation(rec: Recommendation, framework: str = "canonical", offset: int = 0,
                           pick: str = "--stage NAME") -> str:
     """An answer as text; `pick` is how the reader names a stage here (an option, a console command)."""
@@ -22,13 +29,11 @@ def render_recommendation(rec: Recommendation, framework: str = "canonical", off
     lines = []
     if rec.truncated:
         lines.append(f"(Your description was longer than {len(rec.text):,} characters; only the start was used.)")
-    if s.no_signal and not s.overridden:
+    if s.no_signal:
         names = ", ".join(display(stage, framework) for stage in STAGES)
         lines.append("Stage: can't tell from this description.")
-        lines.append(textwrap.fill(
-            "That doesn't say who the prospect is or what they've done or asked for. Describe them, e.g. "
-            "“VP Ops at a 200-person carrier, comparing us with two vendors, asked for case studies”, "
-            f"or name a stage with {pick} ({names}).", width=100, initial_indent="  ", subsequent_indent="  "))
+        lines.append(textwrap.fill(f"{NO_SIGNAL} Describe them, e.g. “{EXAMPLE}”, or name a stage with {pick} ({names}).",
+                                   width=100, initial_indent="  ", subsequent_indent="  "))
         return "\n".join(lines)
     if s.overridden:
         lines.append(f"Stage: {display(s.stage, framework)} (as you chose)")

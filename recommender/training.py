@@ -127,9 +127,9 @@ class TrainedClassifier:
         # A description with stage cues in it ("КП до пятницы") does say something about the stage,
         # however much it reads like a calendar note: the no-signal share counts only without cues.
         silent = 0.0 if hits else float(no_signal[0])
-        result = result_from(stages[0], hits, unsure=bool(
-            top2[1] - top2[0] < self.unsure_margin or silent > NO_SIGNAL_LIMIT))
-        result.no_signal = silent > NO_SIGNAL_LIMIT
+        said_nothing = silent > NO_SIGNAL_LIMIT
+        result = result_from(stages[0], hits, unsure=bool(top2[1] - top2[0] < self.unsure_margin or said_nothing))
+        result.no_signal = said_nothing
         # Confidence counts the chance that the description carries no stage signal at all.
         result.confidence = float(top2[1] * (1.0 - silent))
         return result
