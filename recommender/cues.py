@@ -68,6 +68,17 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "поддержк*", "новый клиент", "нового клиента", "новому клиенту", "пользуется", "продлени*",
         "продли*", "продлят", "продлев*", "действующ* клиент*", "текущ* клиент*", "онбординг*", "квартальн* встреч*",
         "季度回顾", "季度业务回顾",
+        # A contract already signed or paid: what follows is setting up, not deciding ("signed last
+        # week, wants the drivers using it"); a signing still ahead stays a decision cue ("sign*").
+        "contract signed", "contract was signed", "contract is signed", "signed the contract last",
+        "signed the contract on", "already signed the", "after signing", "already paid", "invoice paid",
+        "paid the invoice", "just bought", "deal closed", "closed the deal", "closed won", "closed-won",
+        "签了合同", "签完合同", "合同签了", "合同已签", "已签约", "已签合同", "已经签约", "已经签了", "刚签约",
+        "刚签了", "刚签完", "签约后", "签约之后", "签约以后", "已付款", "已经付款", "付完款", "款已付", "签好了", "签好合同",
+        "已成交", "刚买了", "刚购买",
+        "подписали договор", "подписали контракт", "договор подписан", "контракт подписан", "уже подписал*",
+        "после подписания", "уже оплатил*", "счёт оплачен", "счет оплачен", "оплатили счёт", "оплатили счет",
+        "сделку закрыли", "сделка закрыта", "только что купил*",
     ),
     "advocacy": (
         "referr*", "refer ", "reference call*", "testimonial*", "promoter*", "nps", "happy customer",

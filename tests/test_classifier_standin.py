@@ -40,6 +40,26 @@ def test_subscribing_to_a_newsletter_is_not_signing():
     assert phrases("готовы подписать договор") == [("decision", "подписать"), ("decision", "договор")]
 
 
+@pytest.mark.parametrize("text, phrase", [
+    ("contract signed on Friday, IT asks about user accounts", "contract signed"),
+    ("客户上周签了合同", "签了合同"), ("合約簽好了", "簽好了"),
+    ("Подписали договор на прошлой неделе", "Подписали договор"), ("клиент уже оплатил", "уже оплатил"),
+])
+def test_a_signature_already_made_is_a_retention_cue(text, phrase):
+    assert phrases(text)[0] == ("retention", phrase)
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("they will sign next week", "sign"), ("客户准备下周签合同", "签合同"), ("будут подписывать договор", "подписывать"),
+])
+def test_a_signature_still_ahead_stays_a_decision_cue(text, phrase):
+    assert phrases(text)[0] == ("decision", phrase)
+
+
+def test_a_signature_not_yet_made_is_not_a_retention_cue():
+    assert all(stage != "retention" for stage, _ in phrases("haven't signed the contract yet") + phrases("还没签合同"))
+
+
 def test_russian_customer_and_review_wording():
     assert phrases("Действующий клиент, продление через квартал") == [
         ("retention", "Действующий клиент"), ("retention", "продление")]

@@ -76,6 +76,10 @@ def test_each_language_and_style(trained, text, stage):
         ("signed in March, still hasn't rolled out to the second warehouse, champion left the company", "retention"),
         ("QBR coming up with Acme, want to show them usage and savings so far", "retention"),
         ("customer wants to co-author a case study about the savings they got", "advocacy"),
+        # A contract already signed (or paid) is followed by setting up, not by deciding.
+        ("contract signed on Friday, their IT asks how to set up user accounts and permissions", "retention"),
+        ("客户上周签了合同，想知道怎么快速让司机用起来", "retention"),
+        ("Подписали договор на прошлой неделе, хотят быстро подключить водителей", "retention"),
     ],
 )
 def test_latest_signal_and_misleading_keywords(trained, text, stage):
