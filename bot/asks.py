@@ -63,14 +63,12 @@ class Asks:
         return rec
 
     def override(self, query_id: int, stage: str, origin: Origin) -> Recommendation:
-        """The user says the stage is `stage`: store the correction, answer again for that stage. A
-        stage picked for a text that said nothing about one ("hi") is a choice, not a correction:
-        the classifier would only learn that greetings have a stage."""
+        """The user says the stage is `stage`: store it as a correction where it is one
+        (`Recommender.record_pick`), answer again for that stage."""
         text, predicted = self._text_of(query_id)
         recommender = self.recommender
-        if predicted is not None and stage != predicted:
-            recommender.record_correction(text, stage, predicted=predicted, query_id=query_id,
-                                          source=origin.source, user=origin.user)
+        recommender.record_pick(text, stage, predicted=predicted, query_id=query_id, source=origin.source,
+                                user=origin.user)
         rec = recommender.recommend(text, k=PAGE, filters=Filters(stage=stage))
         recommender.log_ask(rec, origin.source, team=origin.team, channel=origin.channel, user=origin.user)
         return rec

@@ -69,8 +69,7 @@ def run_console(rt: Runtime, stdin: TextIO, echo: Callable[..., None]) -> None:
                 echo(f"Sorry, {exc}")
                 continue
             offset = 0
-            if last_predicted is not None and filters.stage != last_predicted:  # None: nothing was claimed
-                recommender.record_correction(last_text, filters.stage, predicted=last_predicted, source="console")
+            if recommender.record_pick(last_text, filters.stage, predicted=last_predicted, source="console"):
                 echo(f"Noted: this is {filters.stage}. The classifier learns from it at its next retrain.")
         else:
             last_text, filters, offset = line, Filters(), 0

@@ -336,6 +336,16 @@ class Recommender:
             return add_correction(session, text, stage, predicted=predicted, query_id=query_id, source=source,
                                   user=user).id
 
+    def record_pick(self, text: str, stage: str, *, predicted: str | None, query_id: int | None = None,
+                    source: str, user: str | None = None) -> int | None:
+        """A user picked `stage` for `text`, which journeybot had read as `predicted` (None: as saying
+        nothing about a stage, "hi"). A different stage is a correction and is stored; the same
+        stage, or a stage picked for a text without one, is a choice and is not (the classifier
+        would only learn that greetings have a stage). Returns the correction's id, or None."""
+        if predicted is None or stage == predicted:
+            return None
+        return self.record_correction(text, stage, predicted=predicted, query_id=query_id, source=source, user=user)
+
     # -- the query log -----------------------------------------------------------------------------
     def log_ask(self, rec: Recommendation, source: str, *, team: str | None = None, channel: str | None = None,
                 user: str | None = None) -> int:

@@ -112,6 +112,23 @@ def test_query_log_records_the_ask(sample_recommender):
     assert entry.predicted_stage == rec.stage.stage
 
 
+def test_a_picked_stage_is_stored_only_when_it_corrects_a_prediction(sample_recommender):
+    from sqlmodel import Session
+
+    from content_library.repository import list_corrections
+
+    def count():
+        with Session(sample_recommender.engine) as session:
+            return len(list_corrections(session))
+
+    before = count()
+    assert sample_recommender.record_pick("hi", "decision", predicted=None, source="test") is None
+    assert sample_recommender.record_pick("CFO wants pricing", "decision", predicted="decision", source="test") is None
+    assert count() == before
+    stored = sample_recommender.record_pick("CFO wants pricing", "retention", predicted="decision", source="test")
+    assert stored is not None and count() == before + 1
+
+
 # -- ranking, pure -----------------------------------------------------------------------------------
 def _view(i, ctype, stages):
     return AssetView(i, f"t{i}", f"https://x/{i}", "", ctype, tuple(stages), (), "en")
