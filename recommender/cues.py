@@ -119,7 +119,18 @@ _NEGATION_HAN = re.compile(r"(不|没|没有|还没|未|无|尚未)[\u3400-\u9ff
 
 def negated(folded: str, start: int, han: bool) -> bool:
     before = folded[max(0, start - 30):start]
-    return bool(_NEGATION_HAN.search(before) if han else _NEGATION_WORDS.search(before))
+    if not han:
+        return bool(_NEGATION_WORDS.search(before))
+    match = _NEGATION_HAN.search(before)
+    return bool(match) and not _a_not_a(folded, max(0, start - 30) + match.start(1), match.group(1))
+
+
+def _a_not_a(folded: str, at: int, negator: str) -> bool:
+    """Whether the 不 or 没 at `at` asks a question rather than negates: 能不能 (can or can't),
+    要不要, 是不是, 有没有 — the same character on both sides ("客户问能不能先试用" asks for a trial)."""
+    after = at + len(negator)
+    return (negator in ("不", "没") and at > 0 and after < len(folded)
+            and is_han(folded[at - 1]) and folded[at - 1] == folded[after])
 
 
 def _pattern(cue: str, plural: bool = False) -> str:
@@ -203,11 +214,11 @@ def _find_cues(text: str) -> tuple[CueHit, ...]:
 
 
 # Words that turn a content type's mention into a request: "asked for case studies", "要报价",
-# "просят кейсы". "NPS 10" mentions a survey; it does not ask for one.
+# "просят кейсы", "问能不能试用", «можно демо?». "NPS 10" mentions a survey; it does not ask for one.
 _REQUEST = re.compile(
     r"(?<!\w)(ask\w*|want\w*|need\w*|send|share|request\w*|looking for|where|any|got|have|pls|please|"
-    r"прос\w*|нуж\w*|хот\w*|отправ\w*|пришл\w*|ищ\w*|где|есть ли)(?!\w)[^.;!?]{0,40}$"
-    r"|(要|想要|需要|发|有没有|求|找|给)[^。；！？.;!?]{0,12}$"
+    r"прос\w*|нуж\w*|хот\w*|отправ\w*|пришл\w*|ищ\w*|где|есть ли|можно)(?!\w)[^.;!?]{0,40}$"
+    r"|(要|想要|需要|发|有没有|求|找|给|问|能不能|能否|可不可以)[^。；！？.;!?]{0,12}$"
 )
 
 

@@ -16,9 +16,16 @@ def test_evidence_is_in_the_texts_own_words_and_language():
     assert ("decision", "報價") in phrases("客戶已經決定用我們，要報價單")  # Traditional Chinese, shown as written
 
 
-@pytest.mark.parametrize("text", ["we are not comparing vendors yet", "ещё не ищет поставщика", "还没有预算"])
+@pytest.mark.parametrize("text", ["we are not comparing vendors yet", "ещё не ищет поставщика", "还没有预算", "还没试用过"])
 def test_negated_cues_do_not_count(text):
     assert phrases(text) == []
+
+
+@pytest.mark.parametrize("text, phrase", [("客户问能不能先试用一个月", "试用"), ("有没有试用版", "试用"),
+                                          ("對方在考慮要不要試用", "試用")])
+def test_a_chinese_a_not_a_question_is_not_a_negation(text, phrase):
+    """能不能 / 有没有 / 要不要 ask whether; 不 and 没 there do not negate what follows."""
+    assert ("decision", phrase) in phrases(text)
 
 
 @pytest.mark.parametrize("text, phrase", [("won't renew unless support improves", "renew"),
@@ -74,6 +81,8 @@ def test_russian_customer_and_review_wording():
     ("CTO wants a side-by-side on features", "comparison_guide"),
     ("IT wants the integration list", "datasheet"),
     ("客户要一份功能对比表", "comparison_guide"),
+    ("客户问能不能先试用一个月", "free_trial"),  # 问 (asks) and 能不能 (can or can't) ask for it
+    ("можно демо на следующей неделе?", "demo"),
 ])
 def test_content_types_asked_for_in_other_words_and_inflections(text, content_type):
     assert content_type in requested_content_types(text)
