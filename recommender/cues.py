@@ -229,3 +229,28 @@ def requested_content_types(text: str) -> dict[str, str]:
     folded = fold(text)
     return {h.content_type: h.phrase for h in find_cues(text)
             if h.content_type and _REQUEST.search(folded[max(0, h.start - 60):h.start])}
+
+
+# A language named for the content ("pricing in Russian", "要英文版", «на английском»): the rep
+# writes in one language about a prospect who reads another. Words: language -> the names used.
+_LANGUAGE_NAMES = {"ru": ("russian", "русск", "俄语", "俄文"), "zh": ("chinese", "mandarin", "китайск", "中文", "汉语"),
+                   "en": ("english", "английск", "англо", "英文", "英语")}
+_ASKED_LANGUAGE = re.compile(
+    r"(?<!\w)in (?P<en1>russian|chinese|mandarin|english)(?!\w)"
+    r"|(?<!\w)(?P<en2>russian|chinese|english)[- ](?:version|translation|speaking|language)"
+    r"|(?<!\w)на (?P<ru1>русском|китайском|английском)(?!\w)|(?<!\w)по-(?P<ru2>русски|китайски|английски)(?!\w)"
+    r"|(?P<ru3>русско|китайско|англо)язычн"
+    r"|(?P<zh1>俄语|俄文|中文|汉语|英文|英语)(?:版|的版本|资料|材料|文档)|用(?P<zh2>俄语|俄文|中文|英文|英语)"
+)
+
+
+def requested_language(text: str) -> str | None:
+    """The language the text asks the content to be in ("ru", "zh", "en"), or None. A negated
+    mention ("not in English") does not count; with several, the first counts."""
+    folded = fold(text)
+    for match in _ASKED_LANGUAGE.finditer(folded):
+        if negated(folded, match.start(), is_han(match.group(0)[0])):
+            continue
+        name = next(g for g in match.groups() if g)
+        return next(code for code, names in _LANGUAGE_NAMES.items() if any(name.startswith(n) for n in names))
+    return None

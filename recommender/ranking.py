@@ -25,6 +25,8 @@ LANGUAGE_BONUS = 0.1
 FALLBACK_LANGUAGE_BONUS = 0.05
 # The content type the prospect asked for by name ("asked for case studies") comes first.
 REQUESTED_TYPE_BONUS = 0.15
+# So does the language asked for by name ("pricing in Russian", "要英文版"), on top of LANGUAGE_BONUS.
+REQUESTED_LANGUAGE_BONUS = REQUESTED_TYPE_BONUS
 # Two assets of one content type in different languages whose indexed texts are at least this similar
 # (cosine, default embedder) are versions of one asset: a rep gets the pricing page once, in the best
 # language, with the others named beside it, not the same page three times. On the sample library the
@@ -167,9 +169,11 @@ def rank(
     language: str | None = None,
     fallback_language: str | None = None,
     requested: dict[str, str] | None = None,
+    requested_language: str | None = None,
     matched_terms: Callable[[AssetView], tuple[str, ...]] | None = None,
 ) -> list[RankedItem]:
-    """Order candidates and return items [offset, offset + k). `matched_terms(asset)` gives the
+    """Order candidates and return items [offset, offset + k). `language` is the ask's (asked for
+    or written in), `requested_language` the one it names, if any. `matched_terms(asset)` gives the
     description's words an asset matches; it is called for the returned items only."""
     if not candidates:
         return []
@@ -196,6 +200,8 @@ def rank(
                 score += FALLBACK_LANGUAGE_BONUS
         if (requested or {}).get(c.asset.content_type):
             score += REQUESTED_TYPE_BONUS
+        if requested_language and _base(c.asset.language) == requested_language:
+            score += REQUESTED_LANGUAGE_BONUS
         scored.append(RankedItem(c.asset, score, relevance, fit, fit_stage, "", c.vector))
     ordered = sorted(scored, key=lambda r: (-r.score, r.asset.id))
     picked = diverse_order(ordered, offset + k, language, frozenset({language, fallback_language or language}))

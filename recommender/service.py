@@ -31,7 +31,7 @@ from content_library.repository import (
 from content_library.validation import detect_language
 from content_library.vocabulary import STAGES
 from recommender.classifier import CueClassifier, StageResult
-from recommender.cues import requested_content_types
+from recommender.cues import requested_content_types, requested_language
 from recommender.embedder import Embedder
 from recommender.lexical import BM25Index
 from recommender.ranking import AssetView, Candidate, RankedItem, rank
@@ -262,9 +262,11 @@ class Recommender:
             candidates = self._candidates(hits, bm25, vector)
             query_terms = self.lexical.query_words(text)
             demoted = dict.fromkeys(self.demoted.get(result.stage, ()), DEMOTION)
-            items = rank(candidates, result.probabilities, k, offset, demoted, language=detect_language(text),
+            # The language the text asks for ("pricing in Russian") before the one it is written in.
+            asked = requested_language(text)
+            items = rank(candidates, result.probabilities, k, offset, demoted, language=asked or detect_language(text),
                          fallback_language=self._main_language,
-                         requested=requested_content_types(text),
+                         requested=requested_content_types(text), requested_language=asked,
                          matched_terms=lambda a: self.lexical.matched_terms(query_terms, self._positions[a.id]))
             strength = self._match_strength(items, vector)
         return Recommendation(text, truncated, result, items, match_strength=strength)

@@ -88,6 +88,19 @@ def test_content_types_asked_for_in_other_words_and_inflections(text, content_ty
     assert content_type in requested_content_types(text)
 
 
+@pytest.mark.parametrize("text, language", [
+    ("asked for a pricing sheet in Russian", "ru"), ("need the Chinese version of the case study", "zh"),
+    ("Chinese-speaking ops team", "zh"), ("客户要英文版的报价", "en"), ("请用俄语发资料", "ru"),
+    ("Клиенту нужно на английском", "en"), ("англоязычный клиент", "en"), ("not in English please, in Russian", "ru"),
+    ("CFO wants pricing", None), ("客户不会说英语", None), ("doesn't speak English", None),
+    ("in China they ship a lot", None),
+])
+def test_a_language_named_for_the_content(text, language):
+    from recommender.cues import requested_language
+
+    assert requested_language(text) == language
+
+
 def test_longest_overlapping_cue_wins():
     assert phrases("新簽約客戶需要入門指南") == [("retention", "新簽約"), ("retention", "入門指南")]
 

@@ -225,6 +225,17 @@ def test_for_a_russian_ask_the_english_version_stays_a_choice_and_the_chinese_on
     assert items[1].versions == []  # the Chinese version is named once, under the first item it belongs to
 
 
+def test_a_language_asked_for_by_name_comes_first(sample_recommender):
+    """A rep writing in English about a Russian-speaking prospect: "pricing in Russian"."""
+    def first(text):
+        item = sample_recommender.recommend(text, k=3).items[0]
+        return item.asset.content_type, item.asset.language
+
+    assert first("CFO asked for a pricing sheet") == ("pricing", "en")
+    assert first("CFO asked for a pricing sheet in Russian") == ("pricing", "ru")
+    assert first("CFO asked for a pricing sheet, Chinese version please") == ("pricing", "zh")
+
+
 def test_library_search_without_an_ask_language_lists_every_version():
     cands, probs = _versions_case()
     assert sorted(i.asset.id for i in rank(cands, probs, k=4)) == [1, 2, 3, 4]
