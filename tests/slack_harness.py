@@ -25,8 +25,10 @@ class Harness:
     runtime: Runtime
     base_url: str
     server: object
+    stopping: threading.Event
 
     def close(self) -> None:
+        self.stopping.set()
         self.server.close()
         self.standin.close()
         self.runtime.engine.dispose()
@@ -44,11 +46,22 @@ def start_harness(data_dir: Path, database_url: str, embedder, records=None, loa
         import_records(runtime.engine, records, "test")
     app = create_app(runtime)
     server = create_server(app, runtime, "127.0.0.1", 0)
-    threading.Thread(target=server.run, daemon=True).start()
+    stopping = threading.Event()
+    threading.Thread(target=_serve, args=(server, stopping), daemon=True).start()
     if load:
         _ = runtime.recommender
     base = f"http://127.0.0.1:{server.effective_port}"
-    return Harness(standin, SlackSigner(base + EVENTS_PATH, SECRET), runtime, base, server)
+    return Harness(standin, SlackSigner(base + EVENTS_PATH, SECRET), runtime, base, server, stopping)
+
+
+def _serve(server, stopping: threading.Event) -> None:
+    """waitress's loop, closed from the test's thread: a select() already waiting on the closed
+    socket fails with EBADF then, which is the shutdown, not an error; before it, it is."""
+    try:
+        server.run()
+    except OSError:
+        if not stopping.is_set():
+            raise
 
 
 def wait_until(predicate, timeout: float = 10.0, interval: float = 0.02):
