@@ -53,7 +53,7 @@ class Asks:
             entry = get_query(session, int(query_id))
             if entry is None:
                 raise StaleAnswer("this answer is no longer known")
-            return entry.text, None if entry.no_signal else entry.predicted_stage
+            return entry.text, entry.read_stage()
 
     def page(self, query_id: int, offset: int, stage: str | None = None) -> Recommendation:
         """The next results of an earlier ask (not a new ask: not logged again)."""

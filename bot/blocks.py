@@ -240,7 +240,7 @@ def home_view(stats: dict, recent: Sequence, framework: str = "canonical") -> di
         lines = []
         for q in recent:
             when = q.created_at.strftime("%Y-%m-%d") if isinstance(q.created_at, datetime) else ""
-            stage = q.stage_override or (None if q.no_signal else q.predicted_stage)
+            stage = q.stage_override or q.read_stage()
             label = escape(display(stage, framework)) if stage else "stage not given"
             lines.append(f"• {when} · *{label}* · {escape(shorten(q.text, 120))}")
         blocks.append(section(text=mrkdwn_text("*Your recent asks*\n" + "\n".join(lines))))

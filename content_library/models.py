@@ -73,6 +73,10 @@ class QueryLog(SQLModel, table=True):
     slack_user: str | None = Field(default=None, max_length=40)
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
+    def read_stage(self) -> str | None:
+        """The stage journeybot read from the text; None when the text said nothing about one."""
+        return None if self.no_signal else self.predicted_stage
+
 
 class Feedback(SQLModel, table=True):
     """A thumbs up (+1) or down (-1) on an asset recommended for a stage. One vote per user, asset
