@@ -89,6 +89,12 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "推荐", "转介绍", "口碑", "评价", "社区", "满意", "介绍给", "分享", "分享经验", "交流群",
         "рекоменд*", "отзыв*", "доволь*", "довол*", "сообществ*", "амбассадор*", "порекоменд*", "делит* опытом",
         "делиться опытом",
+        # The customer as the subject of content (a case study, an interview, a video testimonial), not
+        # its reader: "agreed to be featured in a case study" is advocacy, "asked for a case study" is not.
+        "featured in", "be featured", "feature them", "feature their", "interview*", "tell their story",
+        "share their story", "write up their", "be a reference", "as a reference", "reference customer*",
+        "做成案例", "做案例", "做成功案例", "做个案例", "当案例", "接受采访", "采访", "访谈", "受访", "推荐视频",
+        "героем кейса", "героями кейса", "стать героем", "интервью", "видеоотзыв*", "записать отзыв*",
     ),
 }
 # Cues of the sheet above whose negation says the same stage: a customer who may not renew ("won't

@@ -80,6 +80,14 @@ def test_each_language_and_style(trained, text, stage):
         ("contract signed on Friday, their IT asks how to set up user accounts and permissions", "retention"),
         ("客户上周签了合同，想知道怎么快速让司机用起来", "retention"),
         ("Подписали договор на прошлой неделе, хотят быстро подключить водителей", "retention"),
+        # Salespeople say "customer" and «клиент» of prospects too: one who asks for a case study is
+        # reading it (consideration); one who agrees to be in it is an advocate.
+        ("customer asks for a case study", "consideration"),
+        ("Клиент хочет кейс", "consideration"),
+        ("客户想要一个成功案例", "consideration"),
+        ("customer agreed to be featured in a case study", "advocacy"),
+        ("Клиент согласился стать героем кейса", "advocacy"),
+        ("老客户愿意接受采访，讲讲使用效果", "advocacy"),
     ],
 )
 def test_latest_signal_and_misleading_keywords(trained, text, stage):
