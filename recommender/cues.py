@@ -91,10 +91,14 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "делиться опытом",
         # The customer as the subject of content (a case study, an interview, a video testimonial), not
         # its reader: "agreed to be featured in a case study" is advocacy, "asked for a case study" is not.
-        "featured in", "be featured", "feature them", "feature their", "interview*", "tell their story",
-        "share their story", "write up their", "be a reference", "as a reference", "reference customer*",
-        "做成案例", "做案例", "做成功案例", "做个案例", "当案例", "接受采访", "采访", "访谈", "受访", "推荐视频",
-        "героем кейса", "героями кейса", "стать героем", "интервью", "видеоотзыв*", "записать отзыв*",
+        # Only the forms where the customer is the one interviewed: a prospect who wants "to interview
+        # two of your customers" (采访, «взять интервью») is still choosing.
+        "featured in", "be featured", "feature them", "feature their", "be interviewed", "interviewed for",
+        "do an interview", "give an interview", "agreed to an interview", "tell their story",
+        "share their story", "write up their", "be a reference", "as a reference", "become a reference",
+        "做成案例", "做案例", "做成功案例", "做个案例", "当案例", "接受采访", "接受访谈", "受访", "推荐视频",
+        "героем кейса", "героями кейса", "стать героем", "дать интервью", "дал* интервью", "видеоотзыв*",
+        "записать отзыв*",
     ),
 }
 # Cues of the sheet above whose negation says the same stage: a customer who may not renew ("won't

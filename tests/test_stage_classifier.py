@@ -88,6 +88,10 @@ def test_each_language_and_style(trained, text, stage):
         ("customer agreed to be featured in a case study", "advocacy"),
         ("Клиент согласился стать героем кейса", "advocacy"),
         ("老客户愿意接受采访，讲讲使用效果", "advocacy"),
+        # A prospect who wants to interview customers is still choosing; being interviewed is advocacy.
+        ("prospect wants to interview two of our customers before choosing a vendor", "consideration"),
+        ("潜在客户想采访几家我们的老客户再做决定", "consideration"),
+        ("customer agreed to be interviewed for our blog", "advocacy"),
     ],
 )
 def test_latest_signal_and_misleading_keywords(trained, text, stage):
