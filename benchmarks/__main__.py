@@ -7,7 +7,7 @@ import os
 import platform
 import time
 
-from benchmarks import latency, recommend_quality, slack_latency, stage_classifier
+from benchmarks import latency, recommend_quality, second_library, slack_latency, stage_classifier
 
 
 def main() -> None:
@@ -18,6 +18,7 @@ def main() -> None:
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-classifier", action="store_true")
+    parser.add_argument("--skip-second-library", action="store_true")
     parser.add_argument("--skip-slack", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -31,6 +32,10 @@ def main() -> None:
         first, second = (len(recommend_quality.load_queries(p)) for p in (recommend_quality.QUERIES, recommend_quality.SECOND_QUERIES))
         print(f"## Recommendation quality ({first} labelled asks; second set {second}; sample library)\n")
         print(recommend_quality.table(recommend_quality.run(args.embedders.split(","))))
+        print()
+    if not args.skip_second_library:
+        print("## Second library: another industry, asks written before journeybot saw it\n")
+        print(second_library.table(second_library.run(args.embedders.split(",")[0])))
         print()
     if not args.skip_latency:
         print("## Warm recommend latency (default embedder, model load excluded)\n")

@@ -25,6 +25,8 @@ from recommender.training import load_or_train
 QUERIES = Path(__file__).resolve().parent / "data" / "queries.yaml"
 # Asks written later (see its header): whether the first set's figures carry over to asks written afterwards.
 SECOND_QUERIES = Path(__file__).resolve().parent / "data" / "queries_second.yaml"
+# The sample library's language versions (written from the library alone), for nDCG per content.
+VERSIONS = Path(__file__).resolve().parent / "data" / "versions_freightline.yaml"
 BASE = "https://freightline.example/"
 SPEED: dict[str, dict[str, float]] = {}  # embedder -> load time, ms per document, query p50
 K = 5
@@ -60,6 +62,28 @@ def ndcg(ranked_urls: list[str], relevant: dict[str, int], k: int = K) -> float:
     return dcg / idcg if idcg else 0.0
 
 
+def load_groups(groups: list[list[str]], base: str = BASE) -> dict[str, str]:
+    """URL -> its version group (the group's first URL), for the URLs that have versions."""
+    return {base + u: base + members[0] for members in groups for u in members}
+
+
+def per_content_ndcg(ranked_urls: list[str], relevant: dict[str, int], group: dict[str, str], k: int = K) -> float:
+    """nDCG@k with each group of language versions one item, graded by its best member and counted
+    once: a version shown again lower down gains nothing (it is the same content), and a version
+    named under "also in" instead of its own place loses nothing."""
+    grades: dict[str, int] = {}
+    for url, grade in relevant.items():
+        key = group.get(url, url)
+        grades[key] = max(grades.get(key, 0), grade)
+    seen: set[str] = set()
+    shown = []
+    for url in ranked_urls[:k]:
+        key = group.get(url, url)
+        shown.append("" if key in seen else key)
+        seen.add(key)
+    return ndcg(shown, grades, k)
+
+
 def stage_precision(ranked_stages: list[tuple[str, ...]], stage: str, k: int = K) -> float:
     top = ranked_stages[:k]
     return sum(stage in s for s in top) / k
@@ -88,19 +112,22 @@ def build(embedder_spec: str, workdir: Path) -> Recommender:
 
 def evaluate(name: str, queries: list[Query], ranker, languages: dict[str, str]) -> dict[str, dict[str, float]]:
     """ranker(query) -> (list of (url, stages)), predicted stage or None. Returns metrics per language + all."""
-    per: dict[str, list[tuple[float, float, float, float]]] = defaultdict(list)
+    group = load_groups(yaml.safe_load(VERSIONS.read_text(encoding="utf-8")))
+    per: dict[str, list[tuple[float, ...]]] = defaultdict(list)
     for q in queries:
         items, predicted = ranker(q)
         own = same_language(q, languages)
+        urls = [u for u, _ in items]
         row = (
-            ndcg([u for u, _ in items], q.relevant),
+            ndcg(urls, q.relevant),
             stage_precision([s for _, s in items], q.stage),
             float(predicted == q.stage) if predicted else float("nan"),
-            ndcg([u for u, _ in items], own) if own else float("nan"),
+            ndcg(urls, own) if own else float("nan"),
+            per_content_ndcg(urls, q.relevant, group),
         )
         per[q.lang].append(row)
         per["all"].append(row)
-    names = ("ndcg@5", "stage_p@5", "stage_acc", "ndcg@5_same_language")
+    names = ("ndcg@5", "stage_p@5", "stage_acc", "ndcg@5_same_language", "ndcg@5_per_content")
     return {lang: {n: _mean(column) for n, column in zip(names, zip(*rows, strict=True), strict=True)}
             for lang, rows in per.items()}
 
@@ -158,14 +185,14 @@ def _dense(rec: Recommender):
 def table(results) -> str:
     langs = ["all", "en", "zh", "ru"]
     header = (f"| system | {' | '.join(f'nDCG@5 {lang}' for lang in langs)} | stage P@5 all | stage acc all "
-              "| nDCG@5 all, same-language grades only |")
-    lines = [header, "|" + "---|" * (len(langs) + 4)]
+              "| nDCG@5 all, same-language grades only | nDCG@5 all, per content |")
+    lines = [header, "|" + "---|" * (len(langs) + 5)]
     for name, metrics in results:
         cells = " | ".join(f"{metrics[lang]['ndcg@5']:.3f}" for lang in langs)
         acc = metrics["all"]["stage_acc"]
         acc_cell = "—" if math.isnan(acc) else f"{acc:.3f}"
         lines.append(f"| {name} | {cells} | {metrics['all']['stage_p@5']:.3f} | {acc_cell} "
-                     f"| {metrics['all']['ndcg@5_same_language']:.3f} |")
+                     f"| {metrics['all']['ndcg@5_same_language']:.3f} | {metrics['all']['ndcg@5_per_content']:.3f} |")
     lines += ["", "| embedder | model load (s) | document embedding (ms/doc, index build) | query embedding p50 (ms) |",
               "|---|---|---|---|"]
     for spec, speed in SPEED.items():

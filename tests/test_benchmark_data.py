@@ -1,0 +1,68 @@
+"""The benchmarks' labelled data stays consistent with the libraries it grades, and the per-content
+nDCG counts a page in several languages as one item."""
+
+import math
+
+import pytest
+import yaml
+
+from benchmarks import recommend_quality as rq
+from benchmarks import second_library as sl
+from content_library.files import SAMPLE_LIBRARY, read_file
+
+
+def _urls(path) -> dict[str, str]:
+    """URL -> language of every asset of a library file, read and validated as an import reads it."""
+    return {r.url: r.language for r in read_file(path)}
+
+
+def test_second_library_is_a_valid_import_and_its_labels_name_its_assets():
+    library = _urls(sl.LIBRARY)
+    asks, group = sl.load()
+    assert len(library) == 63 and len(asks) == 30
+    assert set(group) <= set(library)
+    assert {u for a in asks for u in a["relevant"]} <= set(library)
+    assert {a["stage"] for a in asks} == {"awareness", "consideration", "decision", "retention", "advocacy"}
+    # A version group holds one page per language: two members in one language would be two pages.
+    members: dict[str, list[str]] = {}
+    for url, key in group.items():
+        members.setdefault(key, []).append(library[url].split("-")[0])
+    assert all(len(langs) == len(set(langs)) >= 2 for langs in members.values())
+
+
+def test_sample_library_versions_and_labels_name_its_assets():
+    library = _urls(SAMPLE_LIBRARY)
+    group = rq.load_groups(yaml.safe_load(rq.VERSIONS.read_text(encoding="utf-8")))
+    assert set(group) <= set(library)
+    for path in (rq.QUERIES, rq.SECOND_QUERIES):
+        assert {u for q in rq.load_queries(path) for u in q.relevant} <= set(library)
+
+
+@pytest.fixture
+def pricing():
+    group = rq.load_groups([["pricing", "zh/pricing", "ru/pricing"]], base="")
+    return group, {"zh/pricing": 2, "pricing": 1, "tools/roi": 2}
+
+
+def test_per_content_ndcg_counts_language_versions_once(pricing):
+    group, relevant = pricing
+    # The Chinese page with its versions folded under it, then the calculator: everything there is.
+    assert rq.per_content_ndcg(["zh/pricing", "tools/roi"], relevant, group) == pytest.approx(1.0)
+    # Per file the English version is a separate grade-1 item, so the same list falls short.
+    assert rq.ndcg(["zh/pricing", "tools/roi"], relevant) < 0.95
+    # Showing the English version again gains nothing per content, and pushes the calculator down.
+    again = rq.per_content_ndcg(["zh/pricing", "pricing", "tools/roi"], relevant, group)
+    assert again < 0.95
+    assert rq.per_content_ndcg(["tools/roi", "ru/pricing"], relevant, group) == pytest.approx(1.0)
+
+
+def test_per_content_ndcg_without_versions_is_plain_ndcg():
+    relevant = {"a": 2, "b": 1}
+    for ranked in (["a", "b"], ["b", "x", "a"], ["x"]):
+        assert math.isclose(rq.per_content_ndcg(ranked, relevant, {}), rq.ndcg(ranked, relevant))
+
+
+def test_per_file_grades_give_unlabelled_versions_one(pricing):
+    group, relevant = pricing
+    grades = sl.per_file_grades(relevant, group)
+    assert grades == {"zh/pricing": 2, "pricing": 1, "ru/pricing": 1, "tools/roi": 2}
