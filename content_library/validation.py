@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from content_library.languages import detect_language
 from content_library.vocabulary import UnknownName, parse_content_type, parse_stages, stage_prior
 
 MAX_TITLE = 300
@@ -42,17 +43,6 @@ class ValidationError(ValueError):
     def __init__(self, field_name: str, message: str):
         self.field, self.message = field_name, message
         super().__init__(f"{field_name}: {message}")
-
-
-def detect_language(text: str) -> str:
-    """A best guess from the script: Chinese (simplified/traditional), Russian, else English."""
-    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    cyrillic = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
-    if han and han >= cyrillic:
-        return "zh"
-    if cyrillic:
-        return "ru"
-    return "en"
 
 
 def _text(record: dict[str, Any], name: str, limit: int, *, multiline: bool = False) -> str:

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 import numpy as np
 from sqlmodel import Session, select
 
+from content_library.languages import detect_language
 from content_library.models import Asset, AssetShare, Feedback, QueryLog, StageCorrection, utcnow
-from content_library.validation import detect_language
 from content_library.vocabulary import CONTENT_TYPE_BY_KEY, CONTENT_TYPES, STAGES
 from recommender.stages import CANONICAL
 

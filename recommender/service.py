@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from content_library.db import session_scope
+from content_library.languages import detect_language
 from content_library.models import QueryLog
 from content_library.repository import (
     active_stamps,
@@ -28,7 +29,6 @@ from content_library.repository import (
     log_query,
     versions,
 )
-from content_library.validation import detect_language
 from content_library.vocabulary import STAGES
 from recommender.classifier import CueClassifier, StageResult
 from recommender.cues import requested_content_types, requested_language
@@ -128,6 +128,7 @@ class Recommender:
         self._titles: dict[int, tuple[str, str]] = {}  # id -> (hash of the title, title)
         self._reference = np.zeros((0, 1), dtype=np.float32)
         self._main_language: str | None = None  # the language most active assets are in
+        self._languages: frozenset[str] = frozenset()  # every language active assets are in
 
     # -- keeping in step with the database -------------------------------------------------------
     def sync(self) -> SyncReport:
@@ -171,6 +172,7 @@ class Recommender:
             self._reference = self.vectors.vectors(sample) if sample else np.zeros((0, 1), dtype=np.float32)
             languages = Counter(v.language.split("-")[0] for v in views.values())
             self._main_language = languages.most_common(1)[0][0] if languages else None
+            self._languages = frozenset(languages)
             self.demoted, self.feedback_version, self.version = demoted, feedback_version, version
             return report
 
@@ -264,7 +266,13 @@ class Recommender:
             demoted = dict.fromkeys(self.demoted.get(result.stage, ()), DEMOTION)
             # The language the text asks for ("pricing in Russian") before the one it is written in.
             asked = requested_language(text)
-            items = rank(candidates, result.probabilities, k, offset, demoted, language=asked or detect_language(text),
+            language = asked or detect_language(text)
+            if language not in self._languages:
+                # Nothing is in it (a Spanish or Japanese ask, an English-Chinese-Russian library): the
+                # library's main language is what the prospect can most likely read, not whichever
+                # language the embedder happens to place near the ask's.
+                language = self._main_language
+            items = rank(candidates, result.probabilities, k, offset, demoted, language=language,
                          fallback_language=self._main_language,
                          requested=requested_content_types(text), requested_language=asked,
                          matched_terms=lambda a: self.lexical.matched_terms(query_terms, self._positions[a.id]))

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from content_library.validation import detect_language
+from content_library.languages import detect_language
 from content_library.vocabulary import CONTENT_TYPE_BY_KEY, CONTENT_TYPES, stage_prior
 from recommender.textnorm import fold
 

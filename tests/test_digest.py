@@ -219,6 +219,24 @@ def test_blocks_escape_library_and_ask_text(engine, e5):
     assert "<!channel>" not in text and "<!here>" not in text and "&lt;!here&gt;" in text
 
 
+def test_asks_in_a_language_the_library_lacks_are_a_gap_in_that_language(engine, e5):
+    """Japanese asks used to count as Chinese (Han characters) and Spanish ones as English."""
+    with Session(engine) as session:
+        session.add(Asset(title="Pricing", url="https://example.com/p", content_type="pricing",
+                          stages=["decision"], language="en", created_at=OLD))
+        session.add(Asset(title="价格", url="https://example.com/zh/p", content_type="pricing",
+                          stages=["decision"], language="zh", created_at=OLD))
+        for text in ("見込み客は料金表を見たいと言っています", "El director financiero quiere ver los precios del plan"):
+            session.add(QueryLog(text=text, predicted_stage="decision", confidence=0.9, match_strength=2.0,
+                                 asset_ids=[], scores=[], created_at=NOW - timedelta(days=1)))
+        session.commit()
+        d = build_digest(session, e5, now=NOW)
+    decision = next(r for r in d.stages if r.stage == "decision")
+    assert decision.languages == {"en": 1, "es": 0, "ja": 0, "zh": 1}
+    assert decision.empty_languages == ["es", "ja"]
+    assert "no content in: es, ja" in render(d, "text")
+
+
 # -- schedule ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("cron,tz,now,expected", [
     ("0 9 * * 1", "UTC", "2026-11-23T08:00:00+00:00", "2026-11-23T09:00:00+00:00"),  # Monday, before 9

@@ -114,9 +114,13 @@ def test_csv_lists_may_be_semicolon_or_comma_separated(tmp_path):
 
 
 def test_language_is_detected_when_missing(tmp_path):
-    rows = validate_rows(parse_rows(jsonl({**GOOD, "title": "价格"}, {**GOOD, "url": "https://x.example/r", "title": "Цены"}),
-                                    "jsonl"))
-    assert [r.language for r in rows] == ["zh", "ru"]
+    rows = validate_rows(parse_rows(jsonl(
+        {**GOOD, "title": "价格"}, {**GOOD, "url": "https://x.example/r", "title": "Цены"},
+        {**GOOD, "url": "https://x.example/es", "title": "Guía de precios",
+         "description": "Los precios de todos los planes y qué incluye cada uno"},
+        {**GOOD, "url": "https://x.example/ja", "title": "料金プランのご案内"},
+        {**GOOD, "url": "https://x.example/en", "title": "Pricing", "description": "Plans for carriers"}), "jsonl"))
+    assert [r.language for r in rows] == ["zh", "ru", "es", "ja", "en"]
 
 
 def test_upsert_by_url_updates_and_audits(engine, tmp_path):

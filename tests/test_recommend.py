@@ -236,6 +236,20 @@ def test_a_language_asked_for_by_name_comes_first(sample_recommender):
     assert first("CFO asked for a pricing sheet, Chinese version please") == ("pricing", "zh")
 
 
+@pytest.mark.parametrize("text", [
+    "見込み客は3社のTMSを比較していて、製品の比較表を見たいと言っています",  # Japanese: Han characters, but not Chinese
+    "新規顧客の管理者が初期設定の方法を知りたがっています",
+    "아직 우리를 모르는 운송회사 대표, 공차 운행이 너무 많다고 고민 중",
+    "Sehr zufriedener Kunde, würde uns gerne an andere Spediteure weiterempfehlen",
+])
+def test_an_ask_in_a_language_the_library_lacks_gets_its_main_language(sample_recommender, text):
+    """The sample library has nothing in Japanese, Korean or German: its main language (English)
+    comes first, not whichever language the embedder places near the ask (Chinese, for these)."""
+    items = sample_recommender.recommend(text, k=5).items
+    assert [i.asset.language for i in items[:3]] == ["en"] * 3
+    assert not any(i.asset.language == "zh" and any(v.language == "en" for v in i.versions) for i in items)
+
+
 def test_library_search_without_an_ask_language_lists_every_version():
     cands, probs = _versions_case()
     assert sorted(i.asset.id for i in rank(cands, probs, k=4)) == [1, 2, 3, 4]

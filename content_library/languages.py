@@ -1,0 +1,90 @@
+"""Which language a text is written in: a best guess from its script, and for Latin script from its
+most common short words. Used for an asset imported without a language, for the language of an ask
+(its own-language assets come first) and for the digest's per-language gaps.
+
+No model and no dictionary beyond a few dozen function words per language: descriptions are short,
+often shorthand ("mtg w/ CFO re: PO"), and anything unsure is English, the usual language of a
+library and of CRM notes. Returns a base ISO 639-1 code (Chinese is "zh", Simplified or Traditional).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Script ranges -> language, checked by the share of letters in each.
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")  # Japanese hiragana and katakana
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_SCRIPTS = {
+    "el": re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]"),
+    "he": re.compile(r"[\u0590-\u05ff]"),
+    "ar": re.compile(r"[\u0600-\u06ff\u0750-\u077f]"),
+    "hi": re.compile(r"[\u0900-\u097f]"),
+    "th": re.compile(r"[\u0e00-\u0e7f]"),
+}
+# Letters that only some Cyrillic alphabets have; the rest is Russian.
+_CYRILLIC_LETTERS = (("be", re.compile(r"[ўЎ]")), ("uk", re.compile(r"[іїєґІЇЄҐ]")),
+                     ("sr", re.compile(r"[ђћџљњјЂЋЏЉЊЈ]")))
+
+# Function words of Latin-script languages. A word shared by two languages counts for both, so
+# only the words one language has decide between them.
+_FUNCTION_WORDS = {
+    "en": "the and is are was with for to of they we our you their this that not but from have has "
+          "wants asked about them it on at be will would can",
+    "es": "el la los las que de y con para una por está están quiere nos del al su sus pero como "
+          "es son muy también sobre ya tiene",
+    "pt": "o os as que de e com para uma não está estão quer nos do da dos das seu sua mas como "
+          "em é são muito também sobre já tem",
+    "fr": "le la les des et est avec pour une un du que qui nous pas dans sur veut leur ses "
+          "au aux sont très aussi déjà il elle ils",
+    "de": "der die das und ist mit für ein eine nicht uns sie wir den dem auf zu von möchte will "
+          "sind sehr auch schon noch ihr ihre",
+    "it": "il lo la gli le che di e con per una un non del della sono vuole ci ha anche già molto "
+          "sul nel",
+    "nl": "de het een en is met voor van niet wij ons zij wil op te dat zijn ook al nog hun",
+}
+_WORDS = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
+# Words that are also the particles of people's and companies' names ("Jose de la Cruz", "Van der
+# Berg"): half a word each, so a name in an English note does not make it Spanish or Dutch.
+_NAME_PARTICLES = frozenset({"de", "la", "el", "del", "da", "das", "dos", "do", "di", "du", "le", "van", "von",
+                             "der", "den", "al", "y", "e", "o"})
+_WORD = re.compile(r"[^\W\d_]+")
+# Letters that settle a tie between Latin-script languages.
+_LATIN_LETTERS = {"es": "ñ¿¡", "pt": "ãõ", "de": "ßäöü", "fr": "çèêœ", "it": "ì"}
+
+
+def detect_language(text: str) -> str:
+    """The language `text` is most likely written in, as a base code: "en", "zh", "ru", "ja", "ko",
+    "uk", "es", "de", "fr", … English when nothing points elsewhere."""
+    letters = sum(1 for ch in text if ch.isalpha()) or 1
+    kana, hangul = len(_KANA.findall(text)), len(_HANGUL.findall(text))
+    han, cyrillic = len(_HAN.findall(text)), len(_CYRILLIC.findall(text))
+    if kana and kana + han >= cyrillic:  # Japanese writes Han characters too; kana are its own
+        return "ja"
+    if hangul and hangul >= max(han, cyrillic):
+        return "ko"
+    if han and han >= cyrillic:
+        return "zh"
+    if cyrillic and cyrillic * 4 >= letters:
+        return next((lang for lang, pattern in _CYRILLIC_LETTERS if pattern.search(text)), "ru")
+    for lang, pattern in _SCRIPTS.items():
+        if len(pattern.findall(text)) * 4 >= letters:
+            return lang
+    if cyrillic:
+        return "ru"
+    return _latin_language(text)
+
+
+def _latin_language(text: str) -> str:
+    words = _WORD.findall(text.lower())
+    scores = {lang: sum(0.5 if w in _NAME_PARTICLES else 1.0 for w in words if w in vocabulary)
+              for lang, vocabulary in _WORDS.items()}
+    lowered = text.lower()
+    for lang, marks in _LATIN_LETTERS.items():
+        scores[lang] += 0.5 * sum(lowered.count(ch) for ch in marks)
+    best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
+    # Two function words at least, and more than English: shorthand and names stay English.
+    if best != "en" and scores[best] >= 2 and scores[best] > scores["en"]:
+        return best
+    return "en"
