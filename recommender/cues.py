@@ -36,6 +36,9 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "weighing", "looking at other", "two vendors", "three vendors", "bake-off", "requirements",
         "stack up", "differentiat*", "spec sheet", "narrowed", "narrowing", "choosing between", "deciding between",
         "down to two", "down to three",
+        # Still undecided between options: "torn between building and buying", "can't decide".
+        "torn between", "undecided", "can't decide", "cannot decide", "can not decide", "still deciding",
+        "犹豫", "纠结", "拿不定主意", "举棋不定", "не могут определиться", "не может определиться", "колеблются",
         # A prospect asking to hear from customers (a customer offering to talk is advocacy).
         "speak with one of our customers", "talk to one of our customers", "speak with our customers",
         "talk to our customers", "hear from a customer", "hear from customers", "connect them with a customer",
@@ -89,6 +92,13 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "推荐", "转介绍", "口碑", "评价", "社区", "满意", "介绍给", "分享", "分享经验", "交流群",
         "рекоменд*", "отзыв*", "доволь*", "довол*", "сообществ*", "амбассадор*", "порекоменд*", "делит* опытом",
         "делиться опытом",
+        # A customer who wants to meet its peers (a prospect who wants to hear from customers is
+        # choosing: "hear from a customer" above is a consideration cue).
+        "meet other users", "meet other admins", "meet other customers", "connect with other users",
+        "connect with other customers", "connect with peers", "network with other", "peer group",
+        "exchange ideas with other", "compare notes with other", "swap tips", "swap best practices", "swap notes",
+        "认识其他用户", "和其他用户交流", "同行交流", "用户交流会",
+        "пообщаться с другими пользовател*", "общаться с другими пользовател*", "познакомиться с другими клиент*",
         # The customer as the subject of content (a case study, an interview, a video testimonial), not
         # its reader: "agreed to be featured in a case study" is advocacy, "asked for a case study" is not.
         # Only the forms where the customer is the one interviewed: a prospect who wants "to interview

@@ -67,6 +67,22 @@ def test_a_signature_not_yet_made_is_not_a_retention_cue():
     assert all(stage != "retention" for stage, _ in phrases("haven't signed the contract yet") + phrases("还没签合同"))
 
 
+@pytest.mark.parametrize("text, stage, phrase", [
+    ("their CTO is torn between building it in-house and buying", "consideration", "torn between"),
+    ("the committee can't decide between the last two", "consideration", "can't decide"),
+    ("客户还在两家之间犹豫", "consideration", "犹豫"),
+    ("Клиент не может определиться с системой", "consideration", "не может определиться"),
+    ("their admin wants to connect with peers who run the same setup", "advocacy", "connect with peers"),
+    ("power user would love to meet other users at the meetup", "advocacy", "meet other users"),
+    ("老客户想认识其他用户", "advocacy", "认识其他用户"),
+    ("Клиент хочет пообщаться с другими пользователями", "advocacy", "пообщаться с другими пользователями"),
+    # A prospect who wants to hear from customers is still choosing.
+    ("prospect wants to hear from a customer before choosing", "consideration", "hear from a customer"),
+])
+def test_undecided_prospects_and_customers_meeting_their_peers(text, stage, phrase):
+    assert (stage, phrase) in phrases(text)
+
+
 def test_russian_customer_and_review_wording():
     assert phrases("Действующий клиент, продление через квартал") == [
         ("retention", "Действующий клиент"), ("retention", "продление")]

@@ -92,6 +92,9 @@ def test_each_language_and_style(trained, text, stage):
         ("prospect wants to interview two of our customers before choosing a vendor", "consideration"),
         ("潜在客户想采访几家我们的老客户再做决定", "consideration"),
         ("customer agreed to be interviewed for our blog", "advocacy"),
+        # A customer who wants to meet its peers (read as consideration or retention before the cues).
+        ("their dispatch lead wants to connect with peers at other carriers who use us and swap tips", "advocacy"),
+        ("客户的调度主管想认识其他用户，互相交流经验", "advocacy"),
     ],
 )
 def test_latest_signal_and_misleading_keywords(trained, text, stage):
