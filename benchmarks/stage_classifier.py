@@ -24,6 +24,8 @@ from recommender.stages import CANONICAL
 from recommender.training import load_examples, train
 
 DEV_SET = Path(__file__).resolve().parent / "data" / "stage_dev.yaml"
+# Descriptions in languages with no training example or cue (Spanish, Japanese, Polish, …).
+OTHER_LANGUAGES = Path(__file__).resolve().parent / "data" / "stage_other_languages.yaml"
 LANGS = ("en", "zh-hans", "zh-hant", "ru")
 
 
@@ -82,6 +84,14 @@ def run() -> tuple[list[tuple[str, dict[str, float]]], dict[str, float]]:
         "batched_ms": batched + without_embedding,
         "train_examples": model.examples,
     }
+    other = load_examples(OTHER_LANGUAGES)
+    found = [model.classify(e.text) for e in other]
+    honesty["other"] = {
+        "items": len(other), "languages": len({e.lang for e in other}),
+        "accuracy": float(np.mean([p.stage == e.stage for p, e in zip(found, other, strict=True)])),
+        "macro_f1": f1_score([e.stage for e in other], [p.stage for p in found], labels=list(STAGES), average="macro"),
+        "unsure_rate": float(np.mean([p.unsure for p in found])),
+    }
     return results, honesty
 
 
@@ -105,4 +115,9 @@ def table(results, honesty) -> str:
                  f"{honesty['p50_ms']:.1f} ms, p95 {honesty['p95_ms']:.1f} ms, of which "
                  f"{honesty['without_embedding_ms']:.1f} ms is not the embedding; in one batch (as `classify --jsonl` "
                  f"runs): {honesty['batched_ms']:.1f} ms per item.")
+    other = honesty["other"]
+    lines.append("")
+    lines.append(f"Languages it has no training example or cue in ({other['items']} descriptions in {other['languages']} "
+                 f"languages, {OTHER_LANGUAGES.name}): accuracy {other['accuracy']:.3f}, macro-F1 {other['macro_f1']:.3f}, "
+                 f"unsure on {other['unsure_rate']:.1%}.")
     return "\n".join(lines)

@@ -37,12 +37,13 @@ _FUNCTION_WORDS = {
     "pt": "o os as que de e com para uma não está estão quer nos do da dos das seu sua mas como "
           "em é são muito também sobre já tem",
     "fr": "le la les des et est avec pour une un du que qui nous pas dans sur veut leur ses "
-          "au aux sont très aussi déjà il elle ils",
+          "au aux sont très aussi déjà il elle ils notre nos vous à depuis mais chez cette ces",
     "de": "der die das und ist mit für ein eine nicht uns sie wir den dem auf zu von möchte will "
           "sind sehr auch schon noch ihr ihre",
     "it": "il lo la gli le che di e con per una un non del della sono vuole ci ha anche già molto "
           "sul nel",
     "nl": "de het een en is met voor van niet wij ons zij wil op te dat zijn ook al nog hun",
+    "pl": "na się jest nie od że jak dla przed ale oraz są już czy ich gdzie pyta prosi",
 }
 _WORDS = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
 # Words that are also the particles of people's and companies' names ("Jose de la Cruz", "Van der
@@ -51,12 +52,12 @@ _NAME_PARTICLES = frozenset({"de", "la", "el", "del", "da", "das", "dos", "do", 
                              "der", "den", "al", "y", "e", "o"})
 _WORD = re.compile(r"[^\W\d_]+")
 # Letters that settle a tie between Latin-script languages.
-_LATIN_LETTERS = {"es": "ñ¿¡", "pt": "ãõ", "de": "ßäöü", "fr": "çèêœ", "it": "ì"}
+_LATIN_LETTERS = {"es": "ñ¿¡", "pt": "ãõ", "de": "ßäöü", "fr": "çèêœ", "it": "ì", "pl": "ąćęłńśźż"}
 
 
 def detect_language(text: str) -> str:
     """The language `text` is most likely written in, as a base code: "en", "zh", "ru", "ja", "ko",
-    "uk", "es", "de", "fr", … English when nothing points elsewhere."""
+    "uk", "es", "de", "fr", "pl", … English when nothing points elsewhere."""
     letters = sum(1 for ch in text if ch.isalpha()) or 1
     kana, hangul = len(_KANA.findall(text)), len(_HANGUL.findall(text))
     han, cyrillic = len(_HAN.findall(text)), len(_CYRILLIC.findall(text))

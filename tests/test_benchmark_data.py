@@ -66,3 +66,15 @@ def test_per_file_grades_give_unlabelled_versions_one(pricing):
     group, relevant = pricing
     grades = sl.per_file_grades(relevant, group)
     assert grades == {"zh/pricing": 2, "pricing": 1, "ru/pricing": 1, "tools/roi": 2}
+
+
+def test_other_languages_set_is_in_languages_the_classifier_was_not_trained_on():
+    from benchmarks.stage_classifier import OTHER_LANGUAGES
+    from content_library.languages import detect_language
+    from recommender.training import load_examples
+
+    other, trained = load_examples(OTHER_LANGUAGES), {e.lang.split("-")[0] for e in load_examples()}
+    assert len(other) == 40 and {e.stage for e in other} == {"awareness", "consideration", "decision", "retention",
+                                                              "advocacy"}
+    assert not {e.lang for e in other} & trained
+    assert all(detect_language(e.text) == e.lang for e in other)

@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
     ("Sehr zufriedener Kunde, würde uns gerne an andere Spediteure weiterempfehlen", "de"),
     ("Il cliente vuole una prova gratuita prima di firmare il contratto", "it"),
     ("De klant wil een gratis proefperiode voordat hij het contract tekent", "nl"),
+    ("Nowy klient od tygodnia, administrator pyta, gdzie znaleźć instrukcję", "pl"),
     ("Ο πελάτης θέλει δοκιμή", "el"),
 ])
 def test_detect_language(text, language):
