@@ -95,6 +95,40 @@ CONTENT_TYPES: tuple[ContentType, ...] = (
 
 CONTENT_TYPE_BY_KEY: dict[str, ContentType] = {ct.key: ct for ct in CONTENT_TYPES}
 
+# Names teams give these types in their own libraries and CMS exports ("Solution brief", "Press
+# release", "Battle card"): accepted wherever a content type is given (import files, /content,
+# --type) and recognised in a new asset's title, each mapped to the type that serves the same
+# purpose. Unlike the aliases above they are not stage cues: in a prospect description
+# "checklist" or "workshop" says little about the stage.
+LIBRARY_TYPE_NAMES: dict[str, tuple[str, ...]] = {
+    "how_to_guide": ("checklist", "playbook", "worksheet", "toolkit", "tip sheet", "best practices guide",
+                     "чек-лист", "чеклист", "检查清单"),
+    "blog_post": ("press release", "news article", "пресс-релиз", "新闻稿"),
+    "video": ("animated video", "whiteboard video"),
+    "course": ("online course", "e-learning", "elearning"),
+    "research_report": ("benchmark report", "trend report", "industry report", "state of the industry report"),
+    "event": ("trade show", "workshop", "live event", "virtual event", "in-person event", "roundtable", "summit",
+              "выставка", "展会", "峰会"),
+    "comparison_guide": ("battle card", "competitive comparison", "vs page", "comparison page"),
+    "case_study": ("client story", "customer case", "customer success story video"),
+    "webinar": ("webcast", "web seminar", "online seminar"),
+    "buying_guide": ("buyer guide", "evaluation guide", "rfp template", "requirements checklist"),
+    "datasheet": ("solution brief", "product brief", "one pager", "one-pager", "fact sheet", "brochure",
+                  "product brochure", "брошюра", "产品介绍", "产品彩页"),
+    "faq": ("q&a", "q & a", "questions and answers"),
+    "demo_video": ("interactive demo", "interactive tour", "self-guided tour", "clickable demo"),
+    "review": ("award", "customer testimonial", "video testimonial", "analyst review"),
+    "proposal_template": ("rfp response", "security questionnaire", "order form", "contract template"),
+    "promotion": ("special offer", "limited offer"),
+    "onboarding_guide": ("getting started guide", "quick start guide", "quickstart", "implementation guide",
+                         "setup checklist", "welcome kit"),
+    "knowledge_base": ("help article", "knowledge base article", "kb article", "support article", "user guide",
+                       "user manual", "руководство пользователя", "用户手册", "使用手册"),
+    "newsletter": ("email newsletter", "changelog", "product digest"),
+    "advocacy_program": ("champion program", "champions program", "reference program", "customer reference program",
+                         "ambassador program"),
+}
+
 
 def normalise_name(text: str) -> str:
     """Lower-case, NFKC-fold, and collapse spaces, dashes and underscores to one space."""
@@ -105,7 +139,7 @@ def normalise_name(text: str) -> str:
 def _content_type_names() -> dict[str, str]:
     names: dict[str, str] = {}
     for ct in CONTENT_TYPES:
-        for name in (ct.key, ct.label, *ct.aliases):
+        for name in (ct.key, ct.label, *ct.aliases, *LIBRARY_TYPE_NAMES.get(ct.key, ())):
             names.setdefault(normalise_name(name), ct.key)
     return names
 
@@ -126,9 +160,19 @@ def closest(value: str, choices: list[str], n: int = 3) -> list[str]:
     return difflib.get_close_matches(normalise_name(value), choices, n=n, cutoff=0.5)
 
 
+def _singular(name: str) -> str:
+    """The name with its last English word in the singular: "case studies" → "case study"."""
+    for plural, single in (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("s", "")):
+        if name.endswith(plural) and name.isascii() and len(name) > len(plural) + 2 and not name.endswith("ss"):
+            return name[: -len(plural)] + single
+    return name
+
+
 def parse_content_type(value: str) -> str:
-    """Map a content type name or alias (any supported language) to its key, or raise UnknownName."""
-    key = _CONTENT_TYPE_NAMES.get(normalise_name(value))
+    """Map a content type name or alias (any supported language, singular or plural) to its key, or
+    raise UnknownName."""
+    name = normalise_name(value)
+    key = _CONTENT_TYPE_NAMES.get(name) or _CONTENT_TYPE_NAMES.get(_singular(name))
     if key is not None:
         return key
     suggestions = closest(value, list(_CONTENT_TYPE_NAMES))

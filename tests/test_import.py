@@ -113,6 +113,14 @@ def test_csv_lists_may_be_semicolon_or_comma_separated(tmp_path):
     assert b.stages == ["awareness"]  # no stages given: the content type's prior
 
 
+def test_a_cms_export_with_its_own_type_names_imports(tmp_path):
+    path = write(tmp_path, "export.csv", "title,url,content_type\n"
+                 "Harbor Health,https://x.example/1,Case studies\n"
+                 "Bastion for M365,https://x.example/2,Solution Brief\n"
+                 "Bastion opens Warsaw office,https://x.example/3,Press release\n")
+    assert [r.content_type for r in read_file(path)] == ["case_study", "datasheet", "blog_post"]
+
+
 def test_language_is_detected_when_missing(tmp_path):
     rows = validate_rows(parse_rows(jsonl(
         {**GOOD, "title": "价格"}, {**GOOD, "url": "https://x.example/r", "title": "Цены"},

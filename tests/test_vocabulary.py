@@ -2,6 +2,7 @@ import pytest
 
 from content_library.vocabulary import (
     CONTENT_TYPES,
+    LIBRARY_TYPE_NAMES,
     STAGES,
     UnknownName,
     parse_content_type,
@@ -50,6 +51,35 @@ def test_content_type_aliases(name, key):
     assert parse_content_type(name) == key
 
 
+@pytest.mark.parametrize(
+    "name, key",
+    [("Case studies", "case_study"), ("Webinars", "webinar"), ("Whitepapers", "whitepaper"), ("FAQs", "faq"),
+     ("ROI calculators", "roi_calculator"), ("Communities", "community"), ("business cases", "proposal_template"),
+     ("Solution Brief", "datasheet"), ("One-pager", "datasheet"), ("Press release", "blog_post"),
+     ("Battle card", "comparison_guide"), ("Trade show", "event"), ("Help articles", "knowledge_base"),
+     ("Getting started guide", "onboarding_guide"), ("Security questionnaire", "proposal_template"),
+     ("Interactive demo", "demo_video"), ("Q&A", "faq"), ("Champion program", "advocacy_program"),
+     ("Брошюра", "datasheet"), ("用户手册", "knowledge_base")],
+)
+def test_the_names_libraries_give_their_content_types(name, key):
+    """A CMS export says "Case studies" or "Solution brief": the import takes it, not exit 2."""
+    assert parse_content_type(name) == key
+
+
+@pytest.mark.parametrize("name", ["process", "analysis", "glass", "podcast", "slide deck"])
+def test_what_is_not_a_content_type_stays_unknown(name):
+    with pytest.raises(UnknownName):
+        parse_content_type(name)
+
+
+def test_library_type_names_are_their_own_types_and_not_stage_cues():
+    from recommender.cues import find_cues
+    for key, names in LIBRARY_TYPE_NAMES.items():
+        assert all(parse_content_type(n) == key for n in names), key
+    # "checklist" names a guide in a library, but says nothing about a prospect's stage.
+    assert find_cues("they asked for the checklist and a workshop") == []
+
+
 def test_unknown_content_type_suggests_keys():
     with pytest.raises(UnknownName) as err:
         parse_content_type("case studdy")
@@ -70,3 +100,14 @@ def test_every_framework_labels_every_stage_and_display_names_both():
     assert display("advocacy", "aisas") == "Share (Advocacy)"
     assert display("decision", "canonical") == "Decision"
     assert set(CANONICAL) == set(STAGES)
+
+
+@pytest.mark.parametrize("title, key", [
+    ("Solution brief: Bastion for Microsoft 365", "datasheet"),
+    ("Admin setup checklist for new accounts", "onboarding_guide"),  # not the awareness checklist
+    ("The TMS buyer's guide - requirements checklist", "buying_guide"),
+    ("Press release: Freightline opens a Warsaw office", "blog_post"),
+])
+def test_a_new_assets_title_suggests_its_type(title, key):
+    from recommender.suggest import content_type_in
+    assert content_type_in(title) == key
