@@ -157,7 +157,12 @@ class UnknownName(ValueError):
 
 
 def closest(value: str, choices: list[str], n: int = 3) -> list[str]:
-    return difflib.get_close_matches(normalise_name(value), choices, n=n, cutoff=0.5)
+    """Up to `n` choices like `value`, best first: those nearly as close as the best one (a clear
+    typo gets one suggestion, not three)."""
+    name = normalise_name(value)
+    scored = [(difflib.SequenceMatcher(None, name, c).ratio(), c) for c in difflib.get_close_matches(name, choices, n=n, cutoff=0.5)]
+    best = max((score for score, _ in scored), default=0.0)
+    return [c for score, c in scored if score >= best - 0.15]
 
 
 def _singular(name: str) -> str:
@@ -191,17 +196,28 @@ def stage_prior(content_type: str) -> tuple[str, ...]:
 # the canonical stage they correspond to.
 
 _STAGE_ALIASES: dict[str, tuple[str, ...]] = {
+    # The seed articles' frameworks (see recommender/stages.py), in three languages, then the stage
+    # words teams put in their own libraries' stage columns: funnel positions, HubSpot's flywheel
+    # (attract / engage / delight), customer-success terms.
     "awareness": ("aware", "attention", "discovery", "意识", "认知", "注意", "意識", "認知", "осознание",
                   "осведомленность", "осведомлённость", "информированность", "знакомство", "внимание",
-                  "осознания", "осведомленности", "tofu"),
+                  "осознания", "осведомленности", "tofu", "top of funnel", "top of the funnel", "attract",
+                  "education", "привлечение", "认识", "了解"),
     "consideration": ("consider", "interest", "search", "evaluation", "考虑", "兴趣", "搜索", "考慮", "興趣",
-                      "рассмотрение", "рассмотрения", "интерес", "поиск", "оценка", "mofu"),
+                      "рассмотрение", "рассмотрения", "интерес", "поиск", "оценка", "mofu", "middle of funnel",
+                      "middle of the funnel", "nurture", "evaluate", "engage", "comparison", "выбор", "сравнение",
+                      "评估", "比较"),
     "decision": ("decide", "action", "purchase", "preference", "intent", "决策", "行动", "购买", "偏好", "決策",
-                 "購買", "решение", "решения", "действие", "покупка", "покупки", "приобрести", "приобретение", "bofu"),
+                 "購買", "решение", "решения", "действие", "покупка", "покупки", "приобрести", "приобретение", "bofu",
+                 "bottom of funnel", "bottom of the funnel", "close", "closing", "buy", "decision making",
+                 "conversion", "negotiation", "сделка", "закрытие сделки", "成交", "签约"),
     "retention": ("retain", "post purchase", "post-purchase", "onboarding", "留存", "购后", "購後", "留存阶段",
-                  "удержание", "удержания", "после покупки"),
+                  "удержание", "удержания", "после покупки", "post sale", "post sales", "renewal", "renew",
+                  "expansion", "upsell", "cross sell", "adoption", "customer success", "delight", "implementation",
+                  "удержание клиентов", "продление", "внедрение", "续约", "复购", "增购", "客户成功"),
     "advocacy": ("advocate", "loyalty", "share", "promoter", "忠诚", "拥护", "分享", "忠誠", "擁護",
-                 "адвокатура", "лояльность", "лояльности", "пропаганда", "рекомендация"),
+                 "адвокатура", "лояльность", "лояльности", "пропаганда", "рекомендация", "loyal", "referral",
+                 "referrals", "evangelism", "рекомендации", "口碑", "转介绍"),
 }
 
 
@@ -231,6 +247,6 @@ def parse_stage(value: str) -> str:
 def parse_stages(values: list[str] | str) -> list[str]:
     """Parse a list (or a ';'/','-separated string) of stage names, canonical order, no duplicates."""
     if isinstance(values, str):
-        values = [v for v in re.split(r"[;,，；]", values)]
+        values = [v for v in re.split(r"[;,，；/|]", values)]
     stages = {parse_stage(v) for v in values if v.strip()}
     return [s for s in STAGES if s in stages]

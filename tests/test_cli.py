@@ -229,7 +229,7 @@ def test_console_manages_the_library_with_content_commands(seeded):
     script = "\n".join([
         '/content add https://freightline.example/new/hazmat "Hazmat routing checklist" type=how-to tags=hazmat',
         "/content show https://freightline.example/new/hazmat",
-        "/content stage https://freightline.example/new/hazmat adoption",
+        "/content stage https://freightline.example/new/hazmat desire",
         "/content history https://freightline.example/new/hazmat",
         "hazmat routing checklist for a carrier that never used a TMS",
         ":quit",
@@ -237,7 +237,7 @@ def test_console_manages_the_library_with_content_commands(seeded):
     out = run("chat", input=script + "\n").output
     assert "Added #71 Hazmat routing checklist (https://freightline.example/new/hazmat)" in out
     assert "Tags: hazmat" in out
-    assert "unknown stage 'adoption'" in out and "Nothing was changed." in out
+    assert "unknown stage 'desire'" in out and "Nothing was changed." in out
     assert "create by console" in out
     assert "1. Hazmat routing checklist" in out  # the next ask sees the new asset
 

@@ -30,6 +30,18 @@ def test_stage_names_of_every_framework_and_language(name, stage):
     assert parse_stage(name) == stage
 
 
+@pytest.mark.parametrize("name, stage", [
+    ("Top of funnel", "awareness"), ("attract", "awareness"), ("middle-of-the-funnel", "consideration"),
+    ("nurture", "consideration"), ("bottom of funnel", "decision"), ("Decision-making", "decision"),
+    ("post-sale", "retention"), ("Renewal", "retention"), ("upsell", "retention"), ("customer success", "retention"),
+    ("delight", "retention"), ("Удержание клиентов", "retention"), ("续约", "retention"), ("referrals", "advocacy"),
+    ("рекомендации", "advocacy"),
+])
+def test_the_stage_words_libraries_use(name, stage):
+    """A library's own stage column ("Top of funnel", "Post-sale") imports instead of exiting 2."""
+    assert parse_stage(name) == stage
+
+
 def test_unknown_stage_suggests_the_closest():
     with pytest.raises(UnknownName) as err:
         parse_stage("desicion")
@@ -39,6 +51,7 @@ def test_unknown_stage_suggests_the_closest():
 
 def test_parse_stages_keeps_canonical_order_without_duplicates():
     assert parse_stages("share; attention,awareness") == ["awareness", "advocacy"]
+    assert parse_stages("Interest/Consideration | Intent") == ["consideration", "decision"]
 
 
 @pytest.mark.parametrize(
