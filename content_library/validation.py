@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -19,6 +20,20 @@ MAX_TAGS = 30
 FIELDS = ("title", "url", "description", "content_type", "stages", "tags", "language", "owner")
 REQUIRED = ("title", "url", "content_type")
 
+# Column and key names other tools export, mapped to the fields above (matched case-, space- and
+# dash-insensitively): a CMS export's "Content Type", "Stage" or "Link" imports as it is.
+FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "title": ("name", "asset name", "asset title", "headline"),
+    "url": ("link", "href", "uri", "address", "asset url", "page url", "web address"),
+    "description": ("summary", "abstract", "desc", "excerpt", "body"),
+    "content_type": ("type", "asset type", "content format", "format", "kind"),
+    "stages": ("stage", "funnel stage", "journey stage", "buyer stage", "buying stage", "lifecycle stage", "funnel"),
+    "tags": ("tag", "keywords", "labels", "topics"),
+    "language": ("lang", "locale"),
+    "owner": ("author", "created by", "owner email"),
+}
+_FIELD_KEYS = {**{f: f for f in (*FIELDS, "id")}, **{_n.replace(" ", "_"): f for f, names in FIELD_NAMES.items()
+                                                     for _n in names}}
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -93,13 +108,32 @@ def validate_url(url: str) -> str:
     return url
 
 
+def _field_key(name: Any) -> str:
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
+def _with_field_names(record: dict) -> dict:
+    """The record with its keys as field names ("Content Type" → content_type, "Stage" → stages);
+    a key that is no field, or two keys for one field, is an error that names them."""
+    named: dict[str, Any] = {}
+    given: dict[str, str] = {}
+    for key, value in record.items():
+        field_name = _FIELD_KEYS.get(_field_key(key))
+        if field_name is None:
+            close = difflib.get_close_matches(_field_key(key), list(_FIELD_KEYS), n=1, cutoff=0.75)
+            hint = f"; did you mean {_FIELD_KEYS[close[0]]!r}?" if close else ""
+            raise ValidationError(str(key), f"is not a known field{hint} (known: {', '.join(FIELDS)})")
+        if field_name in given:
+            raise ValidationError(str(key), f"gives {field_name} again (so does {given[field_name]!r}); keep one of them")
+        given[field_name], named[field_name] = str(key), value
+    return named
+
+
 def validate_asset(record: Any) -> AssetInput:
     """Check one record and return it normalised, or raise ValidationError on its first problem."""
     if not isinstance(record, dict):
         raise ValidationError("record", f"must be an object with fields {', '.join(FIELDS)}, got {type(record).__name__}")
-    unknown = sorted(str(k) for k in record if k not in FIELDS and k != "id")
-    if unknown:
-        raise ValidationError(unknown[0], f"is not a known field (known: {', '.join(FIELDS)})")
+    record = _with_field_names(record)
     for name in REQUIRED:
         if record.get(name) in (None, ""):
             raise ValidationError(name, "is required")

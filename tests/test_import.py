@@ -53,6 +53,8 @@ def jsonl(*rows):
         ({**GOOD, "title": ["a list"]}, "title", "must be text"),
         ({**GOOD, "title": "bell\x07"}, "title", "control characters"),
         ({**GOOD, "colour": "red"}, "colour", "not a known field"),
+        ({**GOOD, "Descripton": "x"}, "Descripton", "did you mean 'description'"),
+        ({**GOOD, "Type": "ebook"}, "Type", "gives content_type again"),
     ],
 )
 def test_each_bad_row_kind_names_row_field_and_reason_and_writes_nothing(engine, tmp_path, bad, field, words):
@@ -113,12 +115,15 @@ def test_csv_lists_may_be_semicolon_or_comma_separated(tmp_path):
     assert b.stages == ["awareness"]  # no stages given: the content type's prior
 
 
-def test_a_cms_export_with_its_own_type_names_imports(tmp_path):
-    path = write(tmp_path, "export.csv", "title,url,content_type\n"
-                 "Harbor Health,https://x.example/1,Case studies\n"
-                 "Bastion for M365,https://x.example/2,Solution Brief\n"
-                 "Bastion opens Warsaw office,https://x.example/3,Press release\n")
-    assert [r.content_type for r in read_file(path)] == ["case_study", "datasheet", "blog_post"]
+def test_a_cms_export_with_its_own_column_and_type_names_imports(tmp_path):
+    path = write(tmp_path, "export.csv", "Title,Link,Content Type,Funnel Stage,Keywords,Lang,Summary\n"
+                 "Harbor Health,https://x.example/1,Case studies,Middle of the funnel,\"healthcare, phishing\",EN,Clinics\n"
+                 "Bastion for M365,https://x.example/2,Solution Brief,,,,\n"
+                 "Bastion opens Warsaw office,https://x.example/3,Press release,Top of funnel,,,\n")
+    rows = read_file(path)
+    assert [r.content_type for r in rows] == ["case_study", "datasheet", "blog_post"]
+    assert [r.stages for r in rows] == [["consideration"], ["consideration"], ["awareness"]]
+    assert rows[0].tags == ["healthcare", "phishing"] and rows[0].language == "en" and rows[0].description == "Clinics"
 
 
 def test_language_is_detected_when_missing(tmp_path):
