@@ -415,11 +415,16 @@ def library() -> None:
     """Manage the content library: seed, import, export, list, stats."""
 
 
-def _import(ctx, path: Path, fmt: str | None, actor: str) -> None:
+def _import(ctx, path: Path, fmt: str | None, actor: str, ignore_other_columns: bool = False) -> None:
+    left_out: set[str] | None = set() if ignore_other_columns else None
     try:
-        records = read_file(path, fmt)
+        records = read_file(path, fmt, left_out)
     except ImportFailed as exc:
-        raise Failure(str(exc)) from exc
+        hint = ("\nTo leave out the columns journeybot does not use, import again with --ignore-other-columns."
+                if "known field" in str(exc) else "")
+        raise Failure(str(exc) + hint) from exc
+    if left_out:
+        click.echo(f"Left out the columns journeybot does not use: {', '.join(sorted(left_out))}.", err=True)
     engine = runtime(ctx).engine
     show = len(records) >= PROGRESS_THRESHOLD
     with tqdm(total=len(records), disable=not show, unit="asset", desc="importing", file=sys.stderr) as bar:
@@ -438,12 +443,15 @@ def library_seed(ctx) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Override the format taken from the file name.")
 @click.option("--actor", default="cli", show_default=True, help="Name recorded in the audit log.")
+@click.option("--ignore-other-columns", is_flag=True,
+              help="Leave out columns that are no asset field (a CMS export's 'Views', 'Status'), and name them, "
+                   "instead of refusing the file.")
 @click.pass_context
-def library_import(ctx, file: Path, fmt: str | None, actor: str) -> None:
+def library_import(ctx, file: Path, fmt: str | None, actor: str, ignore_other_columns: bool) -> None:
     """Import assets from FILE (.csv, .jsonl, .json, .yaml); all rows or none, upsert by URL."""
     if not file.is_file():
         raise Failure(f"no such file: {file}")
-    _import(ctx, file, fmt, actor)
+    _import(ctx, file, fmt, actor, ignore_other_columns)
 
 
 @library.command("export")

@@ -106,13 +106,15 @@ def parse_rows(text: str, fmt: str) -> list[tuple[int, Any]]:
     return list(enumerate(data, start=1))
 
 
-def validate_rows(rows: Iterable[tuple[int, Any]]) -> list[AssetInput]:
+def validate_rows(rows: Iterable[tuple[int, Any]], other_columns: set[str] | None = None) -> list[AssetInput]:
+    """Validate every row (see validation.validate_asset for `other_columns`); ImportFailed lists
+    every bad row."""
     records: list[AssetInput] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     for number, raw in rows:
         try:
-            record = validate_asset(raw)
+            record = validate_asset(raw, other_columns)
         except ValidationError as exc:
             errors.append(RowError(number, exc.field, exc.message))
             continue
@@ -127,13 +129,15 @@ def validate_rows(rows: Iterable[tuple[int, Any]]) -> list[AssetInput]:
     return records
 
 
-def read_file(path: Path, fmt: str | None = None) -> list[AssetInput]:
+def read_file(path: Path, fmt: str | None = None, other_columns: set[str] | None = None) -> list[AssetInput]:
+    """The file's assets, validated. Columns (keys) that are no field are an error, or, with a set
+    for `other_columns`, are left out and named in it."""
     fmt = format_for(path, fmt)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ImportFailed(f"cannot read {path}: {exc.strerror or exc}") from exc
-    return validate_rows(parse_rows(_decode(data, path.name), fmt))
+    return validate_rows(parse_rows(_decode(data, path.name), fmt), other_columns)
 
 
 def import_records(

@@ -112,28 +112,41 @@ def _field_key(name: Any) -> str:
     return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
 
 
-def _with_field_names(record: dict) -> dict:
-    """The record with its keys as field names ("Content Type" → content_type, "Stage" → stages);
-    a key that is no field, or two keys for one field, is an error that names them."""
+def _with_field_names(record: dict, other_keys: set[str] | None) -> dict:
+    """The record with its keys as field names ("Content Type" → content_type, "Stage" → stages).
+    A key that is no field is an error that names it, or, when `other_keys` is a set, is left out
+    and added to that set; two keys for one field are an error."""
     named: dict[str, Any] = {}
     given: dict[str, str] = {}
+    unknown: list[str] = []
     for key, value in record.items():
         field_name = _FIELD_KEYS.get(_field_key(key))
         if field_name is None:
-            close = difflib.get_close_matches(_field_key(key), list(_FIELD_KEYS), n=1, cutoff=0.75)
-            hint = f"; did you mean {_FIELD_KEYS[close[0]]!r}?" if close else ""
-            raise ValidationError(str(key), f"is not a known field{hint} (known: {', '.join(FIELDS)})")
+            unknown.append(str(key))
+            continue
         if field_name in given:
             raise ValidationError(str(key), f"gives {field_name} again (so does {given[field_name]!r}); keep one of them")
         given[field_name], named[field_name] = str(key), value
+    if unknown and other_keys is not None:
+        other_keys.update(unknown)
+    elif unknown:
+        hints = []
+        for key in unknown:
+            close = difflib.get_close_matches(_field_key(key), list(_FIELD_KEYS), n=1, cutoff=0.75)
+            if close:
+                hints.append(f"did you mean {_FIELD_KEYS[close[0]]!r}" + (f" for {key!r}" if len(unknown) > 1 else "") + "?")
+        verb = "is not a known field" if len(unknown) == 1 else "are not known fields"
+        raise ValidationError(", ".join(unknown), f"{verb}; {' '.join(hints)} (known: {', '.join(FIELDS)})"
+                              if hints else f"{verb} (known: {', '.join(FIELDS)})")
     return named
 
 
-def validate_asset(record: Any) -> AssetInput:
-    """Check one record and return it normalised, or raise ValidationError on its first problem."""
+def validate_asset(record: Any, other_keys: set[str] | None = None) -> AssetInput:
+    """Check one record and return it normalised, or raise ValidationError on its first problem.
+    With a set for `other_keys`, keys that are no field are left out and collected there."""
     if not isinstance(record, dict):
         raise ValidationError("record", f"must be an object with fields {', '.join(FIELDS)}, got {type(record).__name__}")
-    record = _with_field_names(record)
+    record = _with_field_names(record, other_keys)
     for name in REQUIRED:
         if record.get(name) in (None, ""):
             raise ValidationError(name, "is required")

@@ -116,6 +116,20 @@ def test_import_with_a_bad_row_writes_nothing_and_exits_2(tmp_path):
     assert json.loads(run("library", "list", "--json").output) == []
 
 
+def test_columns_that_are_no_field_are_refused_or_left_out_when_asked(tmp_path):
+    path = tmp_path / "cms.csv"
+    path.write_text("Title,Link,Type,Views,Status\nGuide,https://x.example/g,How-to guide,120,live\n")
+    refused = run("library", "import", str(path))
+    assert refused.exit_code == 2 and "row 2: Views, Status: are not known fields" in refused.stderr
+    assert "--ignore-other-columns" in refused.stderr
+    assert json.loads(run("library", "list", "--json").output) == []
+    taken = run("library", "import", "--ignore-other-columns", str(path))
+    assert taken.exit_code == 0 and "1 added" in taken.stdout
+    assert "Left out the columns journeybot does not use: Status, Views." in taken.stderr
+    [asset] = json.loads(run("library", "list", "--json").output)
+    assert (asset["title"], asset["url"], asset["content_type"]) == ("Guide", "https://x.example/g", "how_to_guide")
+
+
 def test_import_and_export_round_trip(tmp_path, seeded):
     out = tmp_path / "lib.csv"
     assert run("library", "export", "--format", "csv", "-o", str(out)).exit_code == 0
