@@ -89,3 +89,31 @@ def _latin_language(text: str) -> str:
     if best != "en" and scores[best] >= 2 and scores[best] > scores["en"]:
         return best
     return "en"
+
+
+# Language names a library's language column may hold instead of a code ("English", "简体中文").
+LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
+    "en": ("english", "английский", "英语", "英文"),
+    "zh": ("chinese", "mandarin", "simplified chinese", "chinese simplified", "китайский", "中文", "汉语", "简体中文",
+           "简体"),
+    "zh-hant": ("traditional chinese", "chinese traditional", "繁體中文", "繁体中文", "繁體", "繁体"),
+    "ru": ("russian", "русский", "俄语", "俄文"),
+    "uk": ("ukrainian", "українська", "украинский"),
+    "es": ("spanish", "español", "espanol", "испанский"),
+    "pt": ("portuguese", "português", "portugues"),
+    "fr": ("french", "français", "francais", "французский"),
+    "de": ("german", "deutsch", "немецкий"),
+    "it": ("italian", "italiano"),
+    "nl": ("dutch", "nederlands"),
+    "pl": ("polish", "polski"),
+    "ja": ("japanese", "日本語", "日语"),
+    "ko": ("korean", "한국어", "韩语"),
+}
+_CODE_BY_NAME = {name: code for code, names in LANGUAGE_NAMES.items() for name in names}
+
+
+def language_code(value: str) -> str:
+    """A language column's value as a code: "English" → "en", "繁體中文" → "zh-hant", "zh_CN" →
+    "zh-cn"; anything else lower-cased as it is (validation then checks it looks like a code)."""
+    name = " ".join(value.strip().lower().replace("_", "-").split())
+    return _CODE_BY_NAME.get(name, name)

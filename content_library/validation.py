@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from content_library.languages import detect_language
+from content_library.languages import detect_language, language_code
 from content_library.vocabulary import UnknownName, parse_content_type, parse_stages, stage_prior
 
 MAX_TITLE = 300
@@ -169,9 +169,10 @@ def validate_asset(record: Any, other_keys: set[str] | None = None) -> AssetInpu
     for tag in tags:
         if len(tag) > MAX_TAG or _CONTROL.search(tag):
             raise ValidationError("tags", f"tag {tag[:20]!r}… is longer than {MAX_TAG} characters or has control characters")
-    language = _text(record, "language", 16).lower().replace("_", "-")
+    language = language_code(_text(record, "language", 30))
     if language and not _LANGUAGE.match(language):
-        raise ValidationError("language", f"{language!r} is not a language code such as en, zh, zh-hant or ru")
+        raise ValidationError("language", f"{language!r} is not a language code or name such as en, zh, zh-hant, ru "
+                                          "or English")
     owner = _text(record, "owner", 200) or None
     return AssetInput(
         title=title,

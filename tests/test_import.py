@@ -136,6 +136,13 @@ def test_language_is_detected_when_missing(tmp_path):
     assert [r.language for r in rows] == ["zh", "ru", "es", "ja", "en"]
 
 
+@pytest.mark.parametrize("given, code", [("English", "en"), ("简体中文", "zh"), ("繁體中文", "zh-hant"),
+                                         ("zh_CN", "zh-cn"), ("EN-US", "en-us"), ("Русский", "ru"), ("Deutsch", "de")])
+def test_a_language_column_may_name_the_language(given, code):
+    [row] = validate_rows(parse_rows(jsonl({**GOOD, "language": given}), "jsonl"))
+    assert row.language == code
+
+
 def test_upsert_by_url_updates_and_audits(engine, tmp_path):
     first = write(tmp_path, "a.json", json.dumps([GOOD, {**GOOD, "url": "https://x.example/b", "title": "B"}]))
     result = import_records(engine, read_file(first), "alice")
