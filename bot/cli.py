@@ -25,6 +25,7 @@ from content_library.files import (
     import_records,
     read_file,
 )
+from content_library.languages import language_code
 from content_library.repository import library_stats, list_assets
 from content_library.vocabulary import STAGES, UnknownName, parse_content_type, parse_stage
 from recommender.embedder import EmbedderError
@@ -89,14 +90,15 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 @click.option("--k", "k", default=5, show_default=True, type=click.IntRange(1, 50), help="How many assets.")
 @click.option("--stage", help="Use this stage instead of the classifier's (any framework's name).")
 @click.option("--type", "content_type", help="Only this content type (e.g. 'case study', pricing).")
-@click.option("--lang", help="Only assets in this language (en, zh, ru, …).")
+@click.option("--lang", help="Only assets in this language (en, zh, ru, … or a name: English, 中文).")
 @click.option("--tag", "tags", multiple=True, help="Only assets with this tag (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--jsonl", is_flag=True, help='Batch: read {"id", "text"} lines on stdin, write one JSON line each.')
 @click.pass_context
 def recommend(ctx, text, k, stage, content_type, lang, tags, as_json, jsonl) -> None:
     """Recommend assets for a prospect described in TEXT."""
-    filters = Filters(_stage_option(stage), _type_option(content_type), lang, tuple(tags))
+    filters = Filters(_stage_option(stage), _type_option(content_type), language_code(lang) if lang else None,
+                      tuple(tags))
     if jsonl:
         if text:
             raise Failure("give either TEXT or --jsonl (lines on stdin), not both")
@@ -482,7 +484,8 @@ def library_list(ctx, stage, content_type, lang, tag, include_archived, as_json)
     """List assets, optionally by stage, type, language or tag."""
     stage, content_type = _stage_option(stage), _type_option(content_type)
     with session_scope(runtime(ctx).engine) as session:
-        assets = list_assets(session, stage=stage, content_type=content_type, language=lang, tag=tag,
+        assets = list_assets(session, stage=stage, content_type=content_type,
+                             language=language_code(lang) if lang else None, tag=tag,
                              include_archived=include_archived)
     if as_json:
         click.echo(json.dumps([a.public_dict() for a in assets], ensure_ascii=False, indent=2))

@@ -130,6 +130,15 @@ def test_columns_that_are_no_field_are_refused_or_left_out_when_asked(tmp_path):
     assert (asset["title"], asset["url"], asset["content_type"]) == ("Guide", "https://x.example/g", "how_to_guide")
 
 
+def test_a_language_filter_takes_a_code_or_a_name(seeded):
+    for lang in ("ru", "Russian", "Русский"):
+        result = run("recommend", "--json", "--lang", lang, "CFO wants pricing")
+        assert result.exit_code == 0
+        assert {i["language"] for i in json.loads(result.stdout)["items"]} == {"ru"}, lang
+    listed = json.loads(run("library", "list", "--json", "--lang", "中文").output)
+    assert listed and {a["language"] for a in listed} == {"zh"}
+
+
 def test_import_and_export_round_trip(tmp_path, seeded):
     out = tmp_path / "lib.csv"
     assert run("library", "export", "--format", "csv", "-o", str(out)).exit_code == 0
