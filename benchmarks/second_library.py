@@ -10,8 +10,8 @@ Two nDCG@5 figures, because the library holds language versions of some pages:
   (the first set's rule), so folding it under "also in" costs its place;
 - per content: the versions of a page are one item, graded by the best of them; a version shown
   again lower down counts nothing (it is the same content).
-And how well journeybot tells versions apart (ranking.is_version against the groups written with
-the library): every cross-language pair of one content type, found or not.
+And how well journeybot tells versions apart (its rule against the groups written with the
+library): every cross-language pair of one content type, found or not.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from benchmarks.recommend_quality import K, load_groups, ndcg, per_content_ndcg,
 from content_library.db import make_engine, migrate
 from content_library.files import import_records, read_file
 from recommender.embedder import load_embedder
-from recommender.ranking import TRANSLATION
+from recommender.ranking import TRANSLATION, may_be_versions
 from recommender.service import Recommender
 from recommender.training import load_or_train
 
@@ -91,12 +91,12 @@ def run(embedder_spec: str = "e5") -> dict:
 
 
 def _version_pairs(rec: Recommender, group: dict[str, str]) -> dict[str, list[tuple[str, str, float]]]:
-    """Every pair of assets of one content type in different languages: whether journeybot's rule
-    (cosine >= ranking.TRANSLATION) calls them versions, against the groups written with the library."""
+    """Every pair that may be versions (ranking.may_be_versions): whether journeybot's rule (cosine >=
+    ranking.TRANSLATION, as in ranking.is_version) calls them versions, against the written groups."""
     views = list(rec.assets.values())
     found: dict[str, list[tuple[str, str, float]]] = {"right": [], "merged distinct": [], "missed": [], "kept apart": []}
     for a, b in itertools.combinations(views, 2):
-        if a.content_type != b.content_type or a.language.split("-")[0] == b.language.split("-")[0]:
+        if not may_be_versions(a, b):
             continue
         cosine = float(rec.vectors.vector(a.id) @ rec.vectors.vector(b.id))
         truth = a.url in group and group.get(a.url) == group.get(b.url)

@@ -66,6 +66,10 @@ def _type_option(value: str | None) -> str | None:
     return _vocabulary_option(value, parse_content_type, "--type")
 
 
+def _language_option(value: str | None) -> str | None:
+    return language_code(value) if value else None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", is_flag=True, help="Log what journeybot does (index rebuilds, migrations).")
 @click.pass_context
@@ -97,8 +101,7 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 @click.pass_context
 def recommend(ctx, text, k, stage, content_type, lang, tags, as_json, jsonl) -> None:
     """Recommend assets for a prospect described in TEXT."""
-    filters = Filters(_stage_option(stage), _type_option(content_type), language_code(lang) if lang else None,
-                      tuple(tags))
+    filters = Filters(_stage_option(stage), _type_option(content_type), _language_option(lang), tuple(tags))
     if jsonl:
         if text:
             raise Failure("give either TEXT or --jsonl (lines on stdin), not both")
@@ -484,8 +487,7 @@ def library_list(ctx, stage, content_type, lang, tag, include_archived, as_json)
     """List assets, optionally by stage, type, language or tag."""
     stage, content_type = _stage_option(stage), _type_option(content_type)
     with session_scope(runtime(ctx).engine) as session:
-        assets = list_assets(session, stage=stage, content_type=content_type,
-                             language=language_code(lang) if lang else None, tag=tag,
+        assets = list_assets(session, stage=stage, content_type=content_type, language=_language_option(lang), tag=tag,
                              include_archived=include_archived)
     if as_json:
         click.echo(json.dumps([a.public_dict() for a in assets], ensure_ascii=False, indent=2))

@@ -32,8 +32,6 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "language": ("lang", "locale"),
     "owner": ("author", "created by", "owner email"),
 }
-_FIELD_KEYS = {**{f: f for f in (*FIELDS, "id")}, **{_n.replace(" ", "_"): f for f, names in FIELD_NAMES.items()
-                                                     for _n in names}}
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -110,6 +108,10 @@ def validate_url(url: str) -> str:
 
 def _field_key(name: Any) -> str:
     return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
+_FIELD_KEYS = {**{f: f for f in (*FIELDS, "id")},
+               **{_field_key(n): f for f, names in FIELD_NAMES.items() for n in names}}
 
 
 def _with_field_names(record: dict, other_keys: set[str] | None) -> dict:

@@ -136,10 +136,15 @@ def normalise_name(text: str) -> str:
     return re.sub(r"[\s_\-]+", " ", text)
 
 
+def accepted_names(ct: ContentType) -> tuple[str, ...]:
+    """Every name a content type is accepted under: key, label, aliases, library names."""
+    return (ct.key, ct.label, *ct.aliases, *LIBRARY_TYPE_NAMES.get(ct.key, ()))
+
+
 def _content_type_names() -> dict[str, str]:
     names: dict[str, str] = {}
     for ct in CONTENT_TYPES:
-        for name in (ct.key, ct.label, *ct.aliases, *LIBRARY_TYPE_NAMES.get(ct.key, ())):
+        for name in accepted_names(ct):
             names.setdefault(normalise_name(name), ct.key)
     return names
 

@@ -82,11 +82,14 @@ class RankedItem:
         }
 
 
+def may_be_versions(a: AssetView, b: AssetView) -> bool:
+    """Whether two assets could be one page in two languages: one content type, two languages."""
+    return a.content_type == b.content_type and _base(a.language) != _base(b.language)
+
+
 def is_version(item: RankedItem, of: RankedItem) -> bool:
     """Whether `item` is `of` in another language (see TRANSLATION)."""
-    a, b = item.asset, of.asset
-    return (a.content_type == b.content_type and _base(a.language) != _base(b.language)
-            and item.vector is not None and of.vector is not None
+    return (may_be_versions(item.asset, of.asset) and item.vector is not None and of.vector is not None
             and float(item.vector @ of.vector) >= TRANSLATION)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from content_library.languages import detect_language
-from content_library.vocabulary import CONTENT_TYPE_BY_KEY, CONTENT_TYPES, LIBRARY_TYPE_NAMES, stage_prior
+from content_library.vocabulary import CONTENT_TYPE_BY_KEY, CONTENT_TYPES, accepted_names, stage_prior
 from recommender.textnorm import fold
 
 
@@ -24,8 +24,8 @@ class Suggestion:
 def _names() -> list[tuple[str, str]]:
     pairs = []
     for ct in CONTENT_TYPES:
-        for name in (ct.key.replace("_", " "), ct.label, *ct.aliases, *LIBRARY_TYPE_NAMES.get(ct.key, ())):
-            pairs.append((fold(name), ct.key))
+        for name in accepted_names(ct):
+            pairs.append((fold(name.replace("_", " ")), ct.key))
     return sorted(set(pairs), key=lambda p: -len(p[0]))
 
 
