@@ -426,7 +426,7 @@ def _import(ctx, path: Path, fmt: str | None, actor: str, ignore_other_columns: 
         records = read_file(path, fmt, left_out)
     except ImportFailed as exc:
         hint = ("\nTo leave out the columns journeybot does not use, import again with --ignore-other-columns."
-                if "known field" in str(exc) else "")
+                if any(e.unknown_fields for e in exc.errors) else "")
         raise Failure(str(exc) + hint) from exc
     if left_out:
         click.echo(f"Left out the columns journeybot does not use: {', '.join(sorted(left_out))}.", err=True)

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from content_library.db import session_scope
 from content_library.models import Asset
 from content_library.repository import UpsertResult, upsert_assets
-from content_library.validation import FIELDS, AssetInput, ValidationError, validate_asset
+from content_library.validation import FIELDS, AssetInput, UnknownFields, ValidationError, validate_asset
 
 FORMATS = ("csv", "jsonl", "json", "yaml")
 SAMPLE_LIBRARY = Path(__file__).resolve().parent / "sample" / "library.yaml"
@@ -33,6 +33,7 @@ class RowError:
     row: int
     field: str
     message: str
+    unknown_fields: bool = False  # the row's problem is columns that are no field
 
     def __str__(self) -> str:
         return f"row {self.row}: {self.field}: {self.message}"
@@ -116,7 +117,7 @@ def validate_rows(rows: Iterable[tuple[int, Any]], other_columns: set[str] | Non
         try:
             record = validate_asset(raw, other_columns)
         except ValidationError as exc:
-            errors.append(RowError(number, exc.field, exc.message))
+            errors.append(RowError(number, exc.field, exc.message, isinstance(exc, UnknownFields)))
             continue
         if record.url in seen:
             errors.append(RowError(number, "url", f"repeats the URL of row {seen[record.url]}"))

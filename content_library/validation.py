@@ -106,6 +106,10 @@ def validate_url(url: str) -> str:
     return url
 
 
+class UnknownFields(ValidationError):
+    """The record has keys (columns) that are no field."""
+
+
 def _field_key(name: Any) -> str:
     return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
 
@@ -138,8 +142,8 @@ def _with_field_names(record: dict, other_keys: set[str] | None) -> dict:
             if close:
                 hints.append(f"did you mean {_FIELD_KEYS[close[0]]!r}" + (f" for {key!r}" if len(unknown) > 1 else "") + "?")
         verb = "is not a known field" if len(unknown) == 1 else "are not known fields"
-        raise ValidationError(", ".join(unknown), f"{verb}; {' '.join(hints)} (known: {', '.join(FIELDS)})"
-                              if hints else f"{verb} (known: {', '.join(FIELDS)})")
+        raise UnknownFields(", ".join(unknown), f"{verb}; {' '.join(hints)} (known: {', '.join(FIELDS)})"
+                            if hints else f"{verb} (known: {', '.join(FIELDS)})")
     return named
 
 
