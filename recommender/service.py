@@ -94,11 +94,22 @@ class Recommendation:
                 "items": [i.to_dict() for i in self.items]}
 
 
+EXAMPLE_ASK = "“VP Ops at a 200-person carrier, comparing us with two vendors”"
+
+
+def has_words(text: str) -> bool:
+    """Whether the text has a letter or a digit: "???", "…" or a row of emoji describe nobody."""
+    return any(ch.isalnum() for ch in text)
+
+
 def prepare_text(text: str) -> tuple[str, bool]:
-    """Strip the text, refuse it when empty, cut it to MAX_TEXT characters (and say so)."""
+    """Strip the text, refuse it when empty or without a word, cut it to MAX_TEXT characters (and
+    say so)."""
     text = (text or "").replace("\x00", " ").strip()
     if not text:
-        raise EmptyQuery("describe the prospect, e.g. “VP Ops at a 200-person carrier, comparing us with two vendors”")
+        raise EmptyQuery(f"describe the prospect, e.g. {EXAMPLE_ASK}")
+    if not has_words(text):
+        raise EmptyQuery(f"describe the prospect in words (this text has no letters or digits), e.g. {EXAMPLE_ASK}")
     if len(text) > MAX_TEXT:
         return text[:MAX_TEXT], True
     return text, False

@@ -86,6 +86,8 @@ def test_recommend_jsonl_bad_lines_get_an_error_line_and_exit_2(seeded):
     [
         (["recommend"], "describe the prospect"),
         (["recommend", "   "], "describe the prospect"),
+        (["recommend", "???"], "describe the prospect in words (this text has no letters or digits)"),
+        (["classify", "…"], "describe the prospect in words"),
         (["recommend", "x", "--stage", "desicion"], "Did you mean 'decision'"),
         (["recommend", "x", "--type", "podcastz"], "--type: unknown content type"),
         (["recommend", "x", "--jsonl"], "not both"),

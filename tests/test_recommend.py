@@ -88,6 +88,10 @@ def test_pages_do_not_repeat(sample_recommender):
 def test_empty_and_overlong_text(sample_recommender):
     with pytest.raises(EmptyQuery):
         sample_recommender.recommend("   \n\t ")
+    for wordless in ("???", "!!! …", "🙏🙏"):
+        with pytest.raises(EmptyQuery, match="in words"):
+            sample_recommender.recommend(wordless)
+    assert sample_recommender.recommend("CFO? ROI!").items  # a word or two is enough
     rec = sample_recommender.recommend("pricing " * 3000)
     assert rec.truncated and len(rec.text) == MAX_TEXT and rec.items
 

@@ -118,7 +118,7 @@ def test_journey_acks_at_once_then_answers_with_stage_evidence_and_assets(bot, s
     assert logged.predicted_stage == "consideration" and len(logged.asset_ids) == len(assets)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "help"])
+@pytest.mark.parametrize("text", ["", "   ", "help", "???", "🙏🙏"])
 def test_journey_without_a_description_shows_usage(bot, standin, text):
     before = len(rows(bot, QueryLog))
     reply = bot.slack.command(text, response_url=standin.response_url("usage"))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from bot.asks import PAGE
 from bot.blocks import answer_blocks, answer_text, notice_blocks, to_dicts
-from recommender.service import Recommendation
+from recommender.service import Recommendation, has_words
 
 HELP_WORDS = {"help", "?", "usage", "帮助", "幫助", "помощь", "справка"}
 
 
 def is_help(text: str) -> bool:
-    return text.strip().lower() in HELP_WORDS
+    """Whether the text asks how to ask: empty, a help word, or no word at all ("???", emoji)."""
+    return not has_words(text) or text.strip().lower() in HELP_WORDS
 
 
 def answer_message(rec: Recommendation, framework: str, *, offset: int = 0, asked_by: str | None = None) -> dict:
