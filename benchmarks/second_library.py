@@ -28,7 +28,7 @@ from benchmarks.recommend_quality import K, load_groups, ndcg, per_content_ndcg,
 from content_library.db import make_engine, migrate
 from content_library.files import import_records, read_file
 from recommender.embedder import load_embedder
-from recommender.ranking import TRANSLATION, may_be_versions
+from recommender.ranking import TRANSLATION, may_be_versions, same_page
 from recommender.service import Recommender
 from recommender.training import load_or_train
 
@@ -91,8 +91,8 @@ def run(embedder_spec: str = "e5") -> dict:
 
 
 def _version_pairs(rec: Recommender, group: dict[str, str]) -> dict[str, list[tuple[str, str, float]]]:
-    """Every pair that may be versions (ranking.may_be_versions): whether journeybot's rule (cosine >=
-    ranking.TRANSLATION, as in ranking.is_version) calls them versions, against the written groups."""
+    """Every pair that may be versions (ranking.may_be_versions): whether journeybot's rule
+    (ranking.same_page, as in ranking.is_version) calls them versions, against the written groups."""
     views = list(rec.assets.values())
     found: dict[str, list[tuple[str, str, float]]] = {"right": [], "merged distinct": [], "missed": [], "kept apart": []}
     for a, b in itertools.combinations(views, 2):
@@ -100,7 +100,7 @@ def _version_pairs(rec: Recommender, group: dict[str, str]) -> dict[str, list[tu
             continue
         cosine = float(rec.vectors.vector(a.id) @ rec.vectors.vector(b.id))
         truth = a.url in group and group.get(a.url) == group.get(b.url)
-        said = cosine >= TRANSLATION
+        said = same_page(a, b, cosine)
         kind = {(True, True): "right", (False, True): "merged distinct", (True, False): "missed",
                 (False, False): "kept apart"}[(truth, said)]
         found[kind].append((a.url.removeprefix(BASE), b.url.removeprefix(BASE), round(cosine, 3)))
@@ -119,7 +119,7 @@ def table(result: dict) -> str:
               f"| BM25 only | {b['bm25 file']:.3f} | {b['bm25 content']:.3f} |",
               f"| dense only | {b['dense file']:.3f} | {b['dense content']:.3f} |", ""]
     pairs = result["pairs"]
-    lines.append(f"Language versions (cosine ≥ {TRANSLATION}), over {sum(map(len, pairs.values()))} cross-language "
+    lines.append(f"Language versions (cosine ≥ {TRANSLATION}, or one URL but for a language mark), over {sum(map(len, pairs.values()))} cross-language "
                  f"pairs of one type: {len(pairs['right'])} versions found, {len(pairs['missed'])} missed, "
                  f"{len(pairs['merged distinct'])} distinct pairs taken for versions.")
     for kind in ("missed", "merged distinct"):

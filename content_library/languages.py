@@ -10,6 +10,7 @@ library and of CRM notes. Returns a base ISO 639-1 code (Chinese is "zh", Simpli
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Script ranges -> language, checked by the share of letters in each.
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")  # Japanese hiragana and katakana
@@ -117,3 +118,26 @@ def language_code(value: str) -> str:
     "zh-cn"; anything else lower-cased as it is (validation then checks it looks like a code)."""
     name = " ".join(value.strip().lower().replace("_", "-").split())
     return _CODE_BY_NAME.get(name, name)
+
+
+_LANGUAGE_PARAMS = frozenset({"lang", "language", "locale", "hl", "lng"})
+
+
+def language_neutral_url(url: str, language: str) -> str:
+    """The URL with the marks of its own language taken out: a path segment, a first host label or a
+    lang/locale/hl parameter naming `language` ("/zh/tools/roi", "ru.example.com/roi", "?lang=zh-CN").
+    Sites keep one page's translations under one path that way, so two assets of one type in two
+    languages with the same neutral URL are one page in two languages, however differently their
+    descriptions were written."""
+    base = language.lower().replace("_", "-").split("-")[0]
+
+    def names_it(part: str) -> bool:
+        return part.lower().replace("_", "-").split("-")[0] == base
+
+    parts = urlsplit(url.strip())
+    labels = parts.netloc.lower().split(".")
+    host = ".".join(labels[1:] if len(labels) > 2 and names_it(labels[0]) else labels)
+    path = "/".join(s for s in parts.path.split("/") if s and not names_it(s))
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if not (k.lower() in _LANGUAGE_PARAMS and names_it(v))])
+    return urlunsplit((parts.scheme.lower(), host, "/" + path, query, ""))

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
+from content_library.languages import language_neutral_url
 from content_library.vocabulary import CONTENT_TYPE_BY_KEY
 from recommender.stages import CANONICAL
 
@@ -32,6 +34,8 @@ REQUESTED_LANGUAGE_BONUS = REQUESTED_TYPE_BONUS
 # language, with the others named beside it, not the same page three times. On the sample library the
 # language versions of one asset reach 0.86-0.94 and no two distinct assets of one type pass 0.867, so
 # the bar sits above both: a version missed is shown as before, two distinct assets are never merged.
+# Versions kept under one path, but for a language mark ("/zh/tools/roi-calculator"), are versions
+# whatever their cosine (languages.language_neutral_url): translated descriptions drift apart.
 TRANSLATION = 0.88
 
 
@@ -47,6 +51,11 @@ class AssetView:
     stages: tuple[str, ...]
     tags: tuple[str, ...]
     language: str
+
+    @cached_property
+    def neutral_url(self) -> str:
+        """The URL without the marks of the asset's language (see TRANSLATION)."""
+        return language_neutral_url(self.url, self.language)
 
     def document_text(self) -> str:
         label = CONTENT_TYPE_BY_KEY[self.content_type].label if self.content_type in CONTENT_TYPE_BY_KEY else ""
@@ -87,10 +96,17 @@ def may_be_versions(a: AssetView, b: AssetView) -> bool:
     return a.content_type == b.content_type and _base(a.language) != _base(b.language)
 
 
+def same_page(a: AssetView, b: AssetView, cosine: float) -> bool:
+    """Whether two assets that `may_be_versions` are one page in two languages (see TRANSLATION)."""
+    return cosine >= TRANSLATION or a.neutral_url == b.neutral_url
+
+
 def is_version(item: RankedItem, of: RankedItem) -> bool:
-    """Whether `item` is `of` in another language (see TRANSLATION)."""
-    return (may_be_versions(item.asset, of.asset) and item.vector is not None and of.vector is not None
-            and float(item.vector @ of.vector) >= TRANSLATION)
+    """Whether `item` is `of` in another language."""
+    if not may_be_versions(item.asset, of.asset):
+        return False
+    cosine = float(item.vector @ of.vector) if item.vector is not None and of.vector is not None else -1.0
+    return same_page(item.asset, of.asset, cosine)
 
 
 def stage_fit(asset: AssetView, probabilities: dict[str, float]) -> tuple[float, str]:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from content_library.languages import detect_language
+from content_library.languages import detect_language, language_neutral_url
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,3 +48,21 @@ def test_every_labelled_description_is_detected_in_its_own_language():
             for language, texts in by_language.items():
                 wrong += [(language, t) for t in texts if detect_language(t) != language.split("-")[0]]
     assert wrong == []
+
+
+@pytest.mark.parametrize(
+    "url, language, neutral",
+    [
+        ("https://x.example/zh/tools/roi", "zh", "https://x.example/tools/roi"),
+        ("https://x.example/tools/roi", "en", "https://x.example/tools/roi"),
+        ("https://x.example/en-us/tools/roi/", "en", "https://x.example/tools/roi"),
+        ("https://x.example/zh_CN/tools/roi", "zh-hans", "https://x.example/tools/roi"),
+        ("https://ru.x.example/tools/roi", "ru", "https://x.example/tools/roi"),
+        ("https://X.example/tools/roi?lang=zh-CN&utm=1", "zh", "https://x.example/tools/roi?utm=1"),
+        # Only the asset's own language is a mark: an English page under /it/ (the IT team) keeps it.
+        ("https://x.example/it/security", "en", "https://x.example/it/security"),
+        ("https://www.x.example/roi", "en", "https://www.x.example/roi"),
+    ],
+)
+def test_language_neutral_url(url, language, neutral):
+    assert language_neutral_url(url, language) == neutral

@@ -229,6 +229,26 @@ def test_for_a_russian_ask_the_english_version_stays_a_choice_and_the_chinese_on
     assert items[1].versions == []  # the Chinese version is named once, under the first item it belongs to
 
 
+def test_versions_under_one_path_but_for_a_language_mark_are_one_page_whatever_their_cosine():
+    """Translated descriptions can drift below the cosine bar ("TMS ROI calculator" and
+    "投资回报率（ROI）计算器"); the site's own layout (/zh/… beside /…) still says they are one page."""
+    import numpy as np
+
+    probs = {"awareness": 0.0, "consideration": 0.0, "decision": 1.0, "retention": 0.0, "advocacy": 0.0}
+
+    def cand(i, url, language, vector, dense):
+        view = AssetView(i, f"t{i}", url, "", "roi_calculator", ("decision",), (), language)
+        return Candidate(view, dense=dense, vector=np.asarray(vector, dtype=np.float32))
+
+    en, zh, other = [1.0, 0.0, 0.0], [0.8, 0.6, 0.0], [0.8, 0.0, 0.6]  # cosine 0.8 to the English page
+    cands = [cand(1, "https://x.example/tools/roi", "en", en, 0.9),
+             cand(2, "https://x.example/zh/tools/roi", "zh", zh, 0.85),
+             cand(3, "https://x.example/zh/tools/tco", "zh", other, 0.8)]
+    items = rank(cands, probs, k=3, language="en", fallback_language="en")
+    assert [i.asset.id for i in items] == [1, 3]  # another page in Chinese is no version of it
+    assert [v.id for v in items[0].versions] == [2]
+
+
 def test_a_language_asked_for_by_name_comes_first(sample_recommender):
     """A rep writing in English about a Russian-speaking prospect: "pricing in Russian"."""
     def first(text):
