@@ -124,7 +124,8 @@ class BM25Index:
 
     def query_words(self, text: str) -> list[tuple[str, object]]:
         """The description's words as written, each with what a document must contain to match it:
-        its stem (Latin/Cyrillic) or, for a run of Chinese, the folded run (matched pair by pair)."""
+        its stem (Latin/Cyrillic) or, for a run of Chinese, the folded run (matched pair by pair).
+        Bare numbers are left out: "50" of a 50-person company matching "50 trucks" explains nothing."""
         words: list[tuple[str, object]] = []
         original = unicodedata.normalize("NFKC", text)
         folded = fold(original)
@@ -133,7 +134,7 @@ class BM25Index:
             piece = original[match.start():match.end()] if same else match.group(0)
             if is_han(piece[0]):
                 words.append((piece, ("han", match.group(0))))
-            elif match.group(0) not in _STOP and len(piece) > 1:
+            elif match.group(0) not in _STOP and len(piece) > 1 and not piece.isdigit():
                 words.append((piece, _stem(match.group(0))))
         return words
 

@@ -307,3 +307,10 @@ def test_a_version_taking_a_picks_place_keeps_the_greedy_scan_exact():
     picked = diverse_order(ordered, 6, "ru", frozenset({"ru", "en"}))
     # 5 in 1's place; then 2 (0.97); then 1 (1.00 - 0.08 = 0.92) before 3 (0.95 - 0.08 = 0.87).
     assert [r.asset.id for r in picked] == [5, 2, 1, 3, 4, 6]
+
+
+def test_why_names_words_not_bare_numbers(sample_recommender):
+    rec = sample_recommender.recommend(
+        "CTO of a 50-person SaaS startup, heard about us at a conference, wants to understand what a TMS even does")
+    whys = " ".join(i.why for i in rec.items)
+    assert "“50”" not in whys and "“TMS”" in whys
