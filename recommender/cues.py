@@ -36,6 +36,15 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "weighing", "looking at other", "two vendors", "three vendors", "bake-off", "requirements",
         "stack up", "differentiat*", "spec sheet", "narrowed", "narrowing", "choosing between", "deciding between",
         "down to two", "down to three",
+        # Another vendor's product in use, and a replacement looked for. The incumbent alone ("their
+        # current system", 现有系统) is no cue: prospects ask about migrating off it at every stage.
+        "switching from", "switch from", "moving off", "move off", "replace their", "replacing their", "replacing it",
+        "uses a competitor", "using a competitor", "on a competitor",
+        "在用竞品", "用竞品", "别家", "换掉", "想换", "替换", "换系统", "更换系统",
+        "систем* конкурента", "замен*", "перейти с", "переход с",
+        # How we differ from what they have or what else they look at.
+        "how we're different", "how we are different", "how we differ", "what makes us different", "differences",
+        "区别", "有什么不同", "отличия", "чем отлича*", "чем мы отлича*",
         # Still undecided between options: "torn between building and buying", "can't decide".
         "torn between", "undecided", "can't decide", "cannot decide", "can not decide", "still deciding",
         "犹豫", "纠结", "拿不定主意", "举棋不定", "не могут определиться", "не может определиться", "колеблются",
@@ -66,7 +75,9 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "rolling out",
         "business review", "health check",
         "续约", "上线", "培训", "新客户", "老客户", "流失", "投诉", "使用中", "已购买", "实施", "续费", "新签约",
-        "在用", "使用半年", "用了",
+        # Not a bare 在用 or 用了: they sit inside 现在用 (now using), 在用户社区 (in the user
+        # community) and a competitor's "用了三年".
+        "已经在用", "一直在用", "在用我们", "正在使用", "使用半年", "用了我们", "用了半年", "用了一年", "用了两年",
         "продлен*", "внедрен*", "обуч*", "только что подписал*", "недавно подписал*", "подключил*", "отток*", "жалоб*", "уже клиент*", "наш клиент", "новых сотрудник*",
         "поддержк*", "новый клиент", "нового клиента", "новому клиенту", "пользуется", "продлени*",
         "продли*", "продлят", "продлев*", "действующ* клиент*", "текущ* клиент*", "онбординг*", "квартальн* встреч*",
@@ -236,7 +247,7 @@ def _find_cues(text: str) -> tuple[CueHit, ...]:
 # Words that turn a content type's mention into a request: "asked for case studies", "要报价",
 # "просят кейсы", "问能不能试用", «можно демо?». "NPS 10" mentions a survey; it does not ask for one.
 _REQUEST = re.compile(
-    r"(?<!\w)(ask\w*|want\w*|need\w*|send|share|request\w*|looking for|where|any|got|have|pls|please|"
+    r"(?<!\w)(ask\w*|want\w*|need\w*|send|share|request\w*|looking for|where|any|get|got|have|pls|please|"
     r"прос\w*|нуж\w*|хот\w*|отправ\w*|пришл\w*|ищ\w*|где|есть ли|можно)(?!\w)[^.;!?]{0,40}$"
     r"|(要|想要|需要|发|有没有|求|找|给|问|能不能|能否|可不可以)[^。；！？.;!?]{0,12}$"
 )

@@ -159,3 +159,22 @@ def test_forced_result_is_certain():
     forced = StageResult.forced("retention")
     assert forced.overridden and forced.confidence == 1.0 and not forced.unsure
     assert forced.to_dict()["probabilities"]["retention"] == 1.0
+
+
+def test_a_product_in_use_is_retention_only_when_it_is_ours():
+    """在用 sits inside 现在用 (now using) and 在用户社区 (in the user community): only the forms that
+    say the product is in use count; another vendor's product in place is a consideration cue."""
+    assert ("retention", "在用") not in phrases("对方现在用的是别家的系统")
+    assert ("consideration", "别家") in phrases("对方现在用的是别家的系统")
+    assert all(stage != "retention" for stage, _ in phrases("这个客户经常在用户社区回答别人的问题"))
+    assert ("retention", "一直在用") in phrases("客户一直在用我们的调度模块")
+    assert ("consideration", "replacing it") in phrases("their vendor raised prices, they're replacing it")
+    assert phrases("how long is the migration from their current system?") == []
+    assert ("consideration", "системе конкурента") in phrases("Клиент сейчас работает на системе конкурента")
+
+
+def test_a_plain_demo_is_the_live_one_and_a_recording_is_not():
+    assert requested_content_types("customer wants a demo next week") == {"demo": "demo"}
+    assert phrases("they watched the recorded demo") == [("consideration", "recorded demo")]
+    assert phrases("Посмотрели запись демо") == [("consideration", "запись демо")]
+    assert requested_content_types("can we get them a sandbox account?") == {"free_trial": "sandbox"}
