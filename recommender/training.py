@@ -221,8 +221,9 @@ def train(embedder: Embedder, examples: list[Example]) -> TrainedClassifier:
             tried.append(Setting(c, scale, oof, y))
     near = plateau(tried)
     # Each member's calibrated logits are linear in (raw - mean): coef / (scale · T), intercept / T.
-    coef = np.mean([_fit((raw - mean) / t.scale, y, t.c).coef_ / (t.scale * t.temperature) for t in near], axis=0)
-    intercept = np.mean([_fit((raw - mean) / t.scale, y, t.c).intercept_ / t.temperature for t in near], axis=0)
+    members = [(_fit((raw - mean) / t.scale, y, t.c), t) for t in near]
+    coef = np.mean([m.coef_ / (t.scale * t.temperature) for m, t in members], axis=0)
+    intercept = np.mean([m.intercept_ / t.temperature for m, t in members], axis=0)
     average = Setting(0.0, np.ones_like(std), np.mean([t.logits / t.temperature for t in near], axis=0), y)
     temperature = average.temperature
     stages, _ = stage_probabilities(softmax(average.logits / temperature))
