@@ -54,7 +54,8 @@ LABELS = (*STAGES, NO_SIGNAL)
 NO_SIGNAL_LIMIT = 0.5
 C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 # The 10 cue and prototype features are few beside 384 embedding dimensions; a larger scale for
-# them means less regularisation of their weights. Chosen with C by cross-validation.
+# them means less regularisation of their weights. With C, the settings cross-validation cannot tell
+# apart are averaged (see plateau).
 SIGNAL_SCALE_GRID = (1.0, 3.0, 10.0)
 FOLDS = 5
 
@@ -171,20 +172,27 @@ def _fit(x: np.ndarray, y: np.ndarray, c: float) -> LogisticRegression:
     return LogisticRegression(C=c, max_iter=2000).fit(x, y)
 
 
+def _accuracy(logits: np.ndarray, y: np.ndarray) -> float:
+    return float((logits.argmax(axis=1) == y).mean())
+
+
+def _temperature(logits: np.ndarray, y: np.ndarray) -> float:
+    """The temperature that minimises the log-loss of `logits` on the labels `y`."""
+    rows = np.arange(len(y))
+
+    def nll(t: float) -> float:
+        return float(-np.log(softmax(logits / t)[rows, y] + 1e-12).mean())
+
+    return float(minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded").x)
+
+
 class Setting:
-    """One (C, feature scale) of the grid with its out-of-fold logits: accuracy, and the temperature
-    that calibrates them with its log-loss."""
+    """One (C, feature scale) of the grid with its out-of-fold logits, their accuracy and the
+    temperature that calibrates them."""
 
     def __init__(self, c: float, scale: np.ndarray, logits: np.ndarray, y: np.ndarray) -> None:
         self.c, self.scale, self.logits = c, scale, logits
-        self.accuracy = float((logits.argmax(axis=1) == y).mean())
-        rows = np.arange(len(y))
-
-        def nll(t: float) -> float:
-            return float(-np.log(softmax(logits / t)[rows, y] + 1e-12).mean())
-
-        fitted = minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded")
-        self.temperature, self.log_loss = float(fitted.x), float(fitted.fun)
+        self.accuracy, self.temperature = _accuracy(logits, y), _temperature(logits, y)
 
 
 def plateau(tried: list[Setting]) -> list[Setting]:
@@ -224,14 +232,14 @@ def train(embedder: Embedder, examples: list[Example]) -> TrainedClassifier:
     members = [(_fit((raw - mean) / t.scale, y, t.c), t) for t in near]
     coef = np.mean([m.coef_ / (t.scale * t.temperature) for m, t in members], axis=0)
     intercept = np.mean([m.intercept_ / t.temperature for m, t in members], axis=0)
-    average = Setting(0.0, np.ones_like(std), np.mean([t.logits / t.temperature for t in near], axis=0), y)
-    temperature = average.temperature
-    stages, _ = stage_probabilities(softmax(average.logits / temperature))
+    logits = np.mean([t.logits / t.temperature for t in near], axis=0)  # the average's, out of fold
+    temperature = _temperature(logits, y)
+    stages, _ = stage_probabilities(softmax(logits / temperature))
     top2 = np.sort(stages[y < len(STAGES)], axis=1)[:, -2:]
     margin = float(np.quantile(top2[:, 1] - top2[:, 0], UNSURE_RATE))
     log.info("stage classifier trained on %d examples: %d settings averaged (C %s), cross-validated accuracy of "
              "the average %.3f (best single %.3f), T=%.2f", len(y), len(near), sorted({t.c for t in near}),
-             average.accuracy, max(t.accuracy for t in tried), temperature)
+             _accuracy(logits, y), max(t.accuracy for t in tried), temperature)
     return TrainedClassifier(embedder, prototypes, mean, np.ones_like(std), coef.astype(np.float32),
                              intercept.astype(np.float32), temperature, margin,
                              fingerprint(embedder.model_id, examples), len(examples))
