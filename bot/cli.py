@@ -27,7 +27,14 @@ from content_library.files import (
 )
 from content_library.languages import language_code
 from content_library.repository import library_stats, list_assets
-from content_library.vocabulary import STAGES, UnknownName, parse_content_type, parse_stage
+from content_library.vocabulary import (
+    CONTENT_TYPES,
+    LIBRARY_TYPE_NAMES,
+    STAGES,
+    UnknownName,
+    parse_content_type,
+    parse_stage,
+)
 from recommender.embedder import EmbedderError
 from recommender.service import EmptyQuery, Filters, prepare_text
 from recommender.stages import display
@@ -427,6 +434,8 @@ def _import(ctx, path: Path, fmt: str | None, actor: str, ignore_other_columns: 
     except ImportFailed as exc:
         hint = ("\nTo leave out the columns journeybot does not use, import again with --ignore-other-columns."
                 if any(e.unknown_fields for e in exc.errors) else "")
+        if any(e.field == "content_type" for e in exc.errors):
+            hint += "\n`journeybot library types` lists the content types and the names each is accepted under."
         raise Failure(str(exc) + hint) from exc
     if left_out:
         click.echo(f"Left out the columns journeybot does not use: {', '.join(sorted(left_out))}.", err=True)
@@ -498,6 +507,21 @@ def library_list(ctx, stage, content_type, lang, tag, include_archived, as_json)
     for a in assets:
         flag = " (archived)" if a.archived else ""
         click.echo(f"{a.id:>5}  {a.content_type:<18} {','.join(a.stages):<24} {a.language:<5} {a.title}{flag}")
+
+
+@library.command("types")
+@click.option("--json", "as_json", is_flag=True)
+def library_types(as_json: bool) -> None:
+    """The content types an asset can have, their usual stages and the names each is accepted under."""
+    rows = [{"key": ct.key, "label": ct.label, "stages": list(ct.stages),
+             "names": list(dict.fromkeys([*ct.aliases, *LIBRARY_TYPE_NAMES.get(ct.key, ())]))} for ct in CONTENT_TYPES]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['key']:<18} {row['label']:<26} {', '.join(row['stages']):<24} {', '.join(row['names'][:6])}")
+    click.echo("\nA longer name that holds one of these is that type (\"Webinar recording\", \"API docs\"); "
+               "one that holds the names of two types is refused.")
 
 
 @library.command("stats")

@@ -162,12 +162,17 @@ _CONTENT_TYPE_NAMES = _content_type_names()
 
 
 class UnknownName(ValueError):
-    """A name that is not in a closed vocabulary; carries the closest valid names."""
+    """A name that is not in a closed vocabulary; carries the closest valid names. `ambiguous`: the
+    name holds the names of several (the suggestions), and which one is meant is not for us to pick."""
 
-    def __init__(self, kind: str, value: str, suggestions: list[str]):
+    def __init__(self, kind: str, value: str, suggestions: list[str], ambiguous: bool = False):
         self.kind, self.value, self.suggestions = kind, value, suggestions
-        hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown {kind} {value!r}.{hint}")
+        names = ", ".join(repr(s) for s in suggestions)
+        if ambiguous:
+            message = f"{kind} {value!r} names more than one {kind} ({names}); give one of them"
+        else:
+            message = f"unknown {kind} {value!r}." + (f" Did you mean {names}?" if suggestions else "")
+        super().__init__(message)
 
 
 def closest(value: str, choices: list[str], n: int = 3) -> list[str]:
@@ -187,13 +192,54 @@ def _singular(name: str) -> str:
     return name
 
 
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """A content type's name inside a longer one: whole words, an English last word also in the
+    plural ("webinar recordings" aside, "customer case studies"); Chinese names anywhere."""
+    body = re.escape(name)
+    if any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in name):
+        return re.compile(body)
+    if name.isascii() and name[-1].isalpha():
+        body = f"{re.escape(name[:-1])}(?:y|ies)" if name.endswith("y") else f"{body}(?:s|es)?"
+    return re.compile(rf"(?<!\w){body}(?!\w)")
+
+
+_NAME_PATTERNS = tuple((_name_pattern(name), name, key) for name, key in _CONTENT_TYPE_NAMES.items() if len(name) > 1)
+# Names that say what form an asset takes more than what it is for: beside the name of another type
+# they give way to it ("Tutorial video" is a how-to guide, "Help center article" the knowledge base,
+# "Onboarding checklist" an onboarding guide), alone they are their own type ("Explainer video",
+# "Integration guide").
+_FORM_NAMES = frozenset(normalise_name(n) for n in (
+    "video", "видео", "视频", "article", "статья", "文章", "post", "blog", "блог", "博客", "guide", "指南",
+    "руководство", "report", "отчёт", "отчет", "报告", "book", "checklist", "чек-лист", "чеклист", "检查清单"))
+
+
+def content_types_named_in(name: str) -> list[str]:
+    """The content types whose accepted names occur in `name` (normalised), longest name first. A
+    name found inside a longer one found there does not count ("demo" in "demo video"), nor a name
+    of a form (_FORM_NAMES) beside the name of another type."""
+    spans = [(m.start(), m.end(), alias, key) for pattern, alias, key in _NAME_PATTERNS for m in pattern.finditer(name)]
+    maximal = [(start, end, alias, key) for start, end, alias, key in spans
+               if not any(s <= start and end <= e and e - s > end - start for s, e, _, _ in spans)]
+    purposes = {key for _, _, alias, key in maximal if alias not in _FORM_NAMES}
+    if purposes:
+        maximal = [span for span in maximal if span[3] in purposes]
+    maximal.sort(key=lambda span: span[0] - span[1])
+    return list(dict.fromkeys(key for *_, key in maximal))
+
+
 def parse_content_type(value: str) -> str:
     """Map a content type name or alias (any supported language, singular or plural) to its key, or
-    raise UnknownName."""
+    raise UnknownName. A longer name that holds the names of one type only is that type
+    ("Webinar recording" is a webinar); one that holds several is refused with those types."""
     name = normalise_name(value)
     key = _CONTENT_TYPE_NAMES.get(name) or _CONTENT_TYPE_NAMES.get(_singular(name))
     if key is not None:
         return key
+    named = content_types_named_in(name)
+    if len(named) == 1:  # "Webinar recording", "Community forum", "API docs", "产品演示"
+        return named[0]
+    if named:  # "Onboarding video", "Help center article": a guess would mis-tag it
+        raise UnknownName("content type", value, named, ambiguous=True)
     suggestions = closest(value, list(_CONTENT_TYPE_NAMES))
     # Suggest canonical keys, not the alias that happened to be closest.
     keys = list(dict.fromkeys(_CONTENT_TYPE_NAMES[s] for s in suggestions))

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
+from content_library.vocabulary import CONTENT_TYPES
 
 pytestmark = pytest.mark.usefixtures("cli_env")
 
@@ -116,6 +117,28 @@ def test_import_with_a_bad_row_writes_nothing_and_exits_2(tmp_path):
     assert result.exit_code == 2
     assert "row 3: content_type: unknown content type 'podcastz'" in result.stderr
     assert json.loads(run("library", "list", "--json").output) == []
+
+
+def test_content_types_named_as_libraries_name_them(tmp_path):
+    """A "Webinar recording" row imports as a webinar; a name of two types or of none fails the
+    file, names the types and points to the list; `library types` is that list."""
+    path = tmp_path / "cms.csv"
+    path.write_text("title,url,content_type\nA,https://x.example/a,Webinar recording\n"
+                    "B,https://x.example/b,Training course\nC,https://x.example/c,Podcast\n")
+    refused = run("library", "import", str(path))
+    assert refused.exit_code == 2
+    assert "row 3: content_type: content type 'Training course' names more than one content type" in refused.stderr
+    assert "row 4: content_type: unknown content type 'Podcast'" in refused.stderr
+    assert "`journeybot library types` lists the content types" in refused.stderr
+    assert json.loads(run("library", "list", "--json").output) == []
+    path.write_text("title,url,content_type\nA,https://x.example/a,Webinar recording\n")
+    assert run("library", "import", str(path)).exit_code == 0
+    assert [a["content_type"] for a in json.loads(run("library", "list", "--json").output)] == ["webinar"]
+    types = json.loads(run("library", "types", "--json").output)
+    assert [t["key"] for t in types] == [ct.key for ct in CONTENT_TYPES]
+    webinar = next(t for t in types if t["key"] == "webinar")
+    assert webinar["stages"] == ["consideration"] and "webcast" in webinar["names"]
+    assert "case_study" in run("library", "types").output
 
 
 def test_columns_that_are_no_field_are_refused_or_left_out_when_asked(tmp_path):

@@ -79,7 +79,41 @@ def test_the_names_libraries_give_their_content_types(name, key):
     assert parse_content_type(name) == key
 
 
-@pytest.mark.parametrize("name", ["process", "analysis", "glass", "podcast", "slide deck"])
+@pytest.mark.parametrize("name, key", [
+    ("Webinar recording", "webinar"), ("On-demand webinars", "webinar"), ("Community forum", "community"),
+    ("API docs", "knowledge_base"), ("User conference", "event"), ("Competitive battlecard", "comparison_guide"),
+    ("Customer case studies", "case_study"), ("ROI calculator tool", "roi_calculator"), ("产品演示", "demo"),
+    ("产品演示视频", "demo_video"), ("客户案例", "case_study"), ("Вебинар в записи", "webinar"),
+    ("Кейс клиента", "case_study"), ("Integration guide", "how_to_guide"),
+])
+def test_a_longer_name_that_holds_one_type_is_that_type(name, key):
+    """A library's "Webinar recording" imports as a webinar instead of failing the whole file."""
+    assert parse_content_type(name) == key
+
+
+@pytest.mark.parametrize("name, key", [
+    ("Tutorial video", "how_to_guide"), ("Help center article", "knowledge_base"),
+    ("Onboarding checklist", "onboarding_guide"), ("Video case study", "case_study"), ("Кейс (видео)", "case_study"),
+    ("Post-purchase survey", "survey"), ("客户案例视频", "case_study"), ("Explainer video", "video"), ("Guide", "how_to_guide"),
+])
+def test_a_form_gives_way_to_the_type_beside_it(name, key):
+    """"video", "article", "post", "checklist" say the form; the other name says what it is for."""
+    assert parse_content_type(name) == key
+
+
+@pytest.mark.parametrize("name, types", [
+    ("Training course", {"training", "course"}), ("Product demo video", {"demo", "demo_video"}),
+    ("Demo day event", {"demo", "event"}),
+])
+def test_a_name_that_holds_two_types_is_refused_with_both(name, types):
+    with pytest.raises(UnknownName) as err:
+        parse_content_type(name)
+    assert set(err.value.suggestions) == types
+    assert "names more than one content type" in str(err.value) and "give one of them" in str(err.value)
+
+
+@pytest.mark.parametrize("name", ["process", "analysis", "glass", "podcast", "slide deck", "Implementation plan",
+                                  "Landing page"])
 def test_what_is_not_a_content_type_stays_unknown(name):
     with pytest.raises(UnknownName):
         parse_content_type(name)
