@@ -127,6 +127,16 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
 NEGATION_PROOF: dict[str, tuple[str, ...]] = {
     "retention": ("renew*", "renewal", "продли*", "продлят", "продлев*", "продлен*", "продлени*", "续约", "续费"),
 }
+# Phrases that hold a cue word but say nothing of the stage by themselves: a contract that ends is
+# ours (a renewal ahead: "using us for three years, contract ends in March") or another vendor's (a
+# window to switch: "on RouteMax today, contract ends next spring"), and the words around it tell
+# which. Matched like cues, so "contract" (decision) inside them does not count, and then dropped.
+NEUTRAL_CUES: tuple[str, ...] = (
+    "contract end*", "contract expir*", "contract is up", "contract runs out", "contract term end*",
+    "end of their contract", "end of the contract", "their contract is up",
+    "合同*到期", "合同*结束", "合约*到期",
+    "договор* заканчива*", "договор* истека*", "договор* конча*", "срок договора", "окончани* договор*",
+)
 BEHAVIOUR_WEIGHT = 1.0
 CONTENT_WEIGHT = 0.6
 
@@ -198,9 +208,11 @@ def _alternation(names) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> list[tuple[str, float, str | None, re.Pattern[str], bool]]:
-    """(stage, weight, content type or None, pattern, whether a negated match still counts)."""
-    compiled: list[tuple[str, float, str | None, re.Pattern[str], bool]] = []
+def _compiled() -> list[tuple[str | None, float, str | None, re.Pattern[str], bool]]:
+    """(stage or None for NEUTRAL_CUES, weight, content type or None, pattern, whether a negated
+    match still counts)."""
+    compiled: list[tuple[str | None, float, str | None, re.Pattern[str], bool]] = [
+        (None, 0.0, None, _alternation(_pattern(c) for c in NEUTRAL_CUES), True)]
     for stage, cues in BEHAVIOUR_CUES.items():
         proof = set(NEGATION_PROOF.get(stage, ()))
         compiled.append((stage, BEHAVIOUR_WEIGHT, None, _alternation(_pattern(c) for c in cues if c not in proof), False))
@@ -239,6 +251,8 @@ def _find_cues(text: str) -> tuple[CueHit, ...]:
         if taken.intersection(range(start, end)):
             continue
         taken.update(range(start, end))
+        if stage is None:  # a NEUTRAL_CUES phrase: it only keeps the cue inside it from counting
+            continue
         phrase = (text[start:end] if same else folded[start:end]).strip()
         hits.append(CueHit(stage, phrase, start, weight, content_type or named.get((start, end))))
     return tuple(sorted(hits, key=lambda h: h.start))

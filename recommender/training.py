@@ -36,6 +36,7 @@ from recommender.cues import (
     BEHAVIOUR_WEIGHT,
     CONTENT_WEIGHT,
     NEGATION_PROOF,
+    NEUTRAL_CUES,
     CueHit,
     find_cues,
 )
@@ -83,7 +84,7 @@ def stage_probabilities(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def feature_signature() -> str:
     """Changes whenever the features change: the cue sheet, the content-type names, the prototypes."""
-    payload = json.dumps([BEHAVIOUR_CUES, NEGATION_PROOF, BEHAVIOUR_WEIGHT, CONTENT_WEIGHT,
+    payload = json.dumps([BEHAVIOUR_CUES, NEUTRAL_CUES, NEGATION_PROOF, BEHAVIOUR_WEIGHT, CONTENT_WEIGHT,
                           [(ct.key, ct.label, ct.stages, ct.aliases) for ct in CONTENT_TYPES],
                           EXEMPLARS.read_text(encoding="utf-8")], ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()

@@ -63,6 +63,25 @@ def test_a_signature_still_ahead_stays_a_decision_cue(text, phrase):
     assert phrases(text)[0] == ("decision", phrase)
 
 
+@pytest.mark.parametrize("text, left", [
+    ("they're on RouteMax today, contract ends next spring, want to see how we're different",
+     [("consideration", "how we're different")]),
+    ("using us for three years, their contract expires in March", [("retention", "using us for")]),
+    ("客户用了我们三年了，合同明年到期，要谈续约", [("retention", "用了我们"), ("retention", "续约")]),
+    ("Клиент на системе конкурента, договор заканчивается в марте", [("consideration", "системе конкурента")]),
+])
+def test_a_contract_that_ends_is_no_decision_cue(text, left):
+    """Whose contract ends (ours: a renewal; another vendor's: a window to switch) is for the words
+    around it to say; the contract is no purchase being decided."""
+    assert phrases(text) == left
+
+
+def test_a_contract_being_decided_stays_a_decision_cue():
+    assert phrases("legal is reviewing the contract") == [("decision", "legal"), ("decision", "contract")]
+    assert phrases("采购在走合同流程")[-1][0] == "decision"
+    assert phrases("юристы согласовывают договор")[-1] == ("decision", "договор")
+
+
 def test_a_signature_not_yet_made_is_not_a_retention_cue():
     assert all(stage != "retention" for stage, _ in phrases("haven't signed the contract yet") + phrases("还没签合同"))
 
