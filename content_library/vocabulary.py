@@ -193,8 +193,8 @@ def _singular(name: str) -> str:
 
 
 def _name_pattern(name: str) -> re.Pattern[str]:
-    """A content type's name inside a longer one: whole words, an English last word also in the
-    plural ("webinar recordings" aside, "customer case studies"); Chinese names anywhere."""
+    """A content type's name inside a longer one: whole words, the last English word also in the
+    plural ("Customer case studies"); Chinese names anywhere in it."""
     body = re.escape(name)
     if any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in name):
         return re.compile(body)

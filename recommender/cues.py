@@ -175,12 +175,15 @@ def _a_not_a(folded: str, at: int, negator: str) -> bool:
 
 
 def _pattern(cue: str, plural: bool = False) -> str:
-    """Regex for one cue: whole words, '*' for a prefix, optional English plural, Han as substring."""
+    """Regex for one cue: whole words, '*' for a prefix (inside a Chinese cue: up to four characters),
+    optional English plural, Han as substring."""
     cue = fold(cue)
     prefix = cue.endswith("*")
     body = re.escape(cue.rstrip("*").strip()).replace(r"\*", r"\w*")
     if any(is_han(ch) for ch in cue):
-        return body
+        # Chinese has no spaces: a '*' inside stands for a few characters ("合同*到期": 合同明年到期),
+        # not the rest of the clause.
+        return body.replace(r"\w*", r"\w{0,4}")
     lead = "" if cue.startswith(" ") else r"(?<!\w)"
     if prefix:
         return lead + body + r"\w*"

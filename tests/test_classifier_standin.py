@@ -80,6 +80,8 @@ def test_a_contract_being_decided_stays_a_decision_cue():
     assert phrases("legal is reviewing the contract") == [("decision", "legal"), ("decision", "contract")]
     assert phrases("采购在走合同流程")[-1][0] == "decision"
     assert phrases("юристы согласовывают договор")[-1] == ("decision", "договор")
+    # 合同…到期 spans a few characters, not a clause: a signed contract is still a retention cue.
+    assert phrases("合同签了之后服务到期") == [("retention", "合同签了")]
 
 
 def test_a_signature_not_yet_made_is_not_a_retention_cue():
