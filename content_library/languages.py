@@ -113,11 +113,28 @@ LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
 _CODE_BY_NAME = {name: code for code, names in LANGUAGE_NAMES.items() for name in names}
 
 
+# What a language column holds for "no language given": the language is then detected from the text.
+_NO_LANGUAGE = frozenset({"", "-", "—", "?", "n/a", "na", "none", "null", "unknown", "не указан", "无", "未知"})
+# A language name with a region or script after it: "English (US)", "Chinese (Traditional)",
+# "Portuguese - Brazil". The region is dropped; for Chinese it says which script.
+_NAME_AND_REGION = re.compile(r"(?P<name>[^()\[\]]+?)\s*(?:[(\[]\s*(?P<a>[^()\[\]]+?)\s*[)\]]|[-–—]\s+(?P<b>.+))")
+_TRADITIONAL = frozenset({"traditional", "taiwan", "hong kong", "macau", "macao", "tw", "hk", "mo", "繁體", "繁体"})
+
+
 def language_code(value: str) -> str:
-    """A language column's value as a code: "English" → "en", "繁體中文" → "zh-hant", "zh_CN" →
-    "zh-cn"; anything else lower-cased as it is (validation then checks it looks like a code)."""
+    """A language column's value as a code: "English" → "en", "繁體中文" → "zh-hant", "English (US)"
+    → "en", "Chinese (Traditional)" → "zh-hant", "zh_CN" → "zh-cn", "N/A" → "" (detect it);
+    anything else lower-cased as it is (validation then checks it looks like a code)."""
     name = " ".join(value.strip().lower().replace("_", "-").split())
-    return _CODE_BY_NAME.get(name, name)
+    if name in _NO_LANGUAGE:
+        return ""
+    if name in _CODE_BY_NAME:
+        return _CODE_BY_NAME[name]
+    match = _NAME_AND_REGION.fullmatch(name)
+    if match and match["name"] in _CODE_BY_NAME:
+        code = _CODE_BY_NAME[match["name"]]
+        return "zh-hant" if code == "zh" and (match["a"] or match["b"]) in _TRADITIONAL else code
+    return name
 
 
 _LANGUAGE_PARAMS = frozenset({"lang", "language", "locale", "hl", "lng"})

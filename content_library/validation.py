@@ -33,6 +33,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "owner": ("author", "created by", "owner email"),
 }
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
+_SEVERAL = re.compile(r"[,;/&+|，、]|\s(?:and|и)\s|和")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -176,6 +177,9 @@ def validate_asset(record: Any, other_keys: set[str] | None = None) -> AssetInpu
         if len(tag) > MAX_TAG or _CONTROL.search(tag):
             raise ValidationError("tags", f"tag {tag[:20]!r}… is longer than {MAX_TAG} characters or has control characters")
     language = language_code(_text(record, "language", 30))
+    if _SEVERAL.search(language):
+        raise ValidationError("language", f"{language!r} names more than one language; an asset is in one: give its "
+                                          "own, and import each language version as a row of its own")
     if language and not _LANGUAGE.match(language):
         raise ValidationError("language", f"{language!r} is not a language code or name such as en, zh, zh-hant, ru "
                                           "or English")

@@ -137,10 +137,27 @@ def test_language_is_detected_when_missing(tmp_path):
 
 
 @pytest.mark.parametrize("given, code", [("English", "en"), ("简体中文", "zh"), ("繁體中文", "zh-hant"),
-                                         ("zh_CN", "zh-cn"), ("EN-US", "en-us"), ("Русский", "ru"), ("Deutsch", "de")])
+                                         ("zh_CN", "zh-cn"), ("EN-US", "en-us"), ("Русский", "ru"), ("Deutsch", "de"),
+                                         ("English (US)", "en"), ("Portuguese - Brazil", "pt"),
+                                         ("Chinese (Simplified)", "zh"), ("Chinese (Traditional)", "zh-hant"),
+                                         ("Chinese (Taiwan)", "zh-hant"), ("Russian [RU]", "ru")])
 def test_a_language_column_may_name_the_language(given, code):
     [row] = validate_rows(parse_rows(jsonl({**GOOD, "language": given}), "jsonl"))
     assert row.language == code
+
+
+@pytest.mark.parametrize("given", ["N/A", "-", "unknown", "none"])
+def test_a_language_column_that_says_none_is_detected(given):
+    [row] = validate_rows(parse_rows(jsonl({**GOOD, "title": "Цены на тарифы", "language": given}), "jsonl"))
+    assert row.language == "ru"
+
+
+@pytest.mark.parametrize("given", ["English, Russian", "en/ru", "English and Russian", "中文、英文"])
+def test_a_row_in_several_languages_is_refused_with_what_to_do(given):
+    with pytest.raises(ImportFailed) as err:
+        validate_rows(parse_rows(jsonl({**GOOD, "language": given}), "jsonl"))
+    assert "row 1: language:" in str(err.value) and "names more than one language" in str(err.value)
+    assert "import each language version as a row of its own" in str(err.value)
 
 
 def test_upsert_by_url_updates_and_audits(engine, tmp_path):
