@@ -31,7 +31,15 @@ from content_library.editing import (
 from content_library.models import Asset
 from content_library.repository import library_stats, list_assets
 from content_library.validation import ValidationError, validate_asset
-from content_library.vocabulary import STAGES, UnknownName, parse_content_type, parse_stage, parse_stages
+from content_library.vocabulary import (
+    CONTENT_TYPES,
+    LIBRARY_TYPE_NAMES,
+    STAGES,
+    UnknownName,
+    parse_content_type,
+    parse_stage,
+    parse_stages,
+)
 from recommender.ranking import AssetView
 from recommender.stages import CANONICAL
 from recommender.suggest import suggest
@@ -52,6 +60,7 @@ HELP = escape("""*Managing the content library* (changes: marketers only)
 • `/content stage <id|url> <stage>[,<stage>]` · `/content archive|restore|verify <id|url>`
 • `/content list [stage=…] [type=…] [tag=…]` · `/content show <id|url>` · `/content search <words>`
 • `/content history <id|url>` · `/content stats` · `/content gaps` (this week's gap digest) · `/content help`
+• `/content types` — the content types and the names each is accepted under
 Stages in any framework's words or language (`interest` → consideration, `认知` → awareness); \
 content types by their common names (`case study`, `ROI calculator`, `白皮书`).""")
 
@@ -100,8 +109,10 @@ class ContentCommands:
         try:
             return handler(rest.strip(), user=user, channel=channel, modals=modals)
         except (CommandSyntaxError, NotFound, ValidationError, UnknownName) as exc:
+            about_types = getattr(exc, "kind", None) == "content type" or getattr(exc, "field", None) == "content_type"
             return Reply(f"Sorry, {sentence(escape(str(exc)))} Nothing was changed. "
-                         "(`/content help` shows the syntax.)")
+                         + ("(`/content types` lists the content types.)" if about_types else
+                            "(`/content help` shows the syntax.)"))
 
     def actor(self, user: str | None) -> str:
         return f"slack:{user}" if user else "console"
@@ -336,6 +347,17 @@ class ContentCommands:
         languages = ", ".join(f"{k} {v}" for k, v in stats["per_language"].items())
         return Reply(f"*{stats['assets']} active assets* ({stats['archived']} archived)\n{per_stage}\n"
                      f"Languages: {escape(languages) or '—'}\nAsks logged: {stats['queries']}")
+
+    def cmd_types(self, rest: str = "", user=None, channel=None, modals=True) -> Reply:
+        if rest.strip():
+            raise CommandSyntaxError("`/content types` takes no options; it lists every content type")
+        lines = ["*Content types* — usual stages — also accepted as (first few)"]
+        for ct in CONTENT_TYPES:
+            names = list(dict.fromkeys([*ct.aliases, *LIBRARY_TYPE_NAMES.get(ct.key, ())]))[:5]
+            stages = ", ".join(CANONICAL[s].label.lower() for s in ct.stages)
+            lines.append(f"• `{ct.key}` {escape(ct.label)} — {stages} — {escape(', '.join(names))}")
+        lines.append("A longer name that holds one of these is that type (“Webinar recording”, “API docs”).")
+        return Reply("\n".join(lines))
 
     def cmd_gaps(self, rest: str = "", user=None, channel=None, modals=True) -> Reply:
         from bot.digest import make_digest, mrkdwn

@@ -14,6 +14,7 @@ from sqlmodel import Session, func, select
 
 from bot import ids
 from content_library.models import Asset, AuditLog
+from content_library.vocabulary import CONTENT_TYPES
 
 MARKETER = "U0MKT"
 REP = "U0REP"
@@ -148,6 +149,9 @@ def test_a_near_duplicate_under_another_url_gets_a_warning(bot, standin):
 @pytest.mark.parametrize("command,expected", [
     ('add https://x.example/a "T" stage=intrest type=pricing', "unknown stage 'intrest'. Did you mean 'consideration'"),
     ('add https://x.example/a "T" stage=decision type=pricng', "unknown content type 'pricng'. Did you mean 'pricing'"),
+    ('add https://x.example/a "T" type=pricng', "`/content types` lists the content types"),
+    ('add https://x.example/a "T" type="training course"', "names more than one content type ('training', 'course')"),
+    ('types please', "takes no options"),
     ('add ftp://x.example/a "T" type=pricing', "is not an http:// or https:// link"),
     ('add javascript:alert(1) "T" type=pricing', "http"),
     (f'add https://x.example/a "{"T" * 301}" type=pricing', "title"),
@@ -166,6 +170,16 @@ def test_bad_input_is_explained_and_nothing_is_written(bot, standin, command, ex
     note = content(bot, standin, command)
     assert expected in note["text"], note["text"]
     assert state(bot) == before
+
+
+def test_content_types_are_listed_and_taken_by_longer_names(bot, standin):
+    """`/content types` lists every type (anyone may read it); "Webinar recording" is a webinar."""
+    listing = content(bot, standin, "types", user=REP)
+    text = "".join(b["text"]["text"] for b in listing["blocks"] if b["type"] == "section")
+    assert all(f"`{ct.key}`" in text for ct in CONTENT_TYPES)
+    note = content(bot, standin, 'add https://x.example/webinars/q3 "Q3 product webinar" type="Webinar recording"')
+    assert note["text"].startswith("Added"), note["text"]
+    assert asset_by_url(bot, "https://x.example/webinars/q3").content_type == "webinar"
 
 
 def test_stage_names_of_any_framework_and_language(bot, standin):
