@@ -250,6 +250,8 @@ class ContentCommands:
             raise CommandSyntaxError("give the asset and its stages, e.g. /content stage 12 decision,retention")
         ref, *names = parsed.words
         stages = parse_stages(",".join(names))
+        if not stages:
+            raise CommandSyntaxError("give at least one stage (or `all`), e.g. /content stage 12 decision,retention")
         with session_scope(self.runtime.engine) as session:
             asset = find_asset(session, ref)
             return self._changed(update(session, asset, self.actor(user), stages=stages).changed, asset)

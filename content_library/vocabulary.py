@@ -304,9 +304,28 @@ def parse_stage(value: str) -> str:
     raise UnknownName("stage", value, suggestions or list(STAGES))
 
 
+# What a library's stage column says for an asset that serves every stage (a brand video, the
+# company overview), and for one whose stage it does not give (the content type's prior then).
+_ALL_STAGES = frozenset({"all", "all stages", "any", "any stage", "every stage", "full funnel", "whole funnel",
+                         "все", "все этапы", "любой", "全部", "所有阶段", "全阶段", "全部阶段"})
+_NO_STAGE = frozenset({"-", "—", "?", "n/a", "na", "none", "unknown", "tbd"})
+_STAGE_SEPARATORS = re.compile(r"->|=>|→|[;,，；/|&+>、]|\s(?:and|и)\s|和")
+
+
+def _says_none(value: str) -> bool:
+    return value.strip().lower() in _NO_STAGE or not normalise_name(value).strip()
+
+
 def parse_stages(values: list[str] | str) -> list[str]:
-    """Parse a list (or a ';'/','-separated string) of stage names, canonical order, no duplicates."""
+    """Parse a list (or a string separated by ';', ',', '/', '|', '&', '→', 'and', …) of stage
+    names, canonical order, no duplicates. "All stages" is every stage; "N/A" none (so the type's
+    prior applies)."""
     if isinstance(values, str):
-        values = [v for v in re.split(r"[;,，；/|]", values)]
-    stages = {parse_stage(v) for v in values if v.strip()}
+        if _says_none(values):
+            return []
+        values = _STAGE_SEPARATORS.split(values)
+    names = [v for v in values if not _says_none(v)]
+    if any(normalise_name(v) in _ALL_STAGES for v in names):
+        return list(STAGES)
+    stages = {parse_stage(v) for v in names}
     return [s for s in STAGES if s in stages]

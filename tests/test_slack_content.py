@@ -161,6 +161,7 @@ def test_a_near_duplicate_under_another_url_gets_a_warning(bot, standin):
     ('add https://x.example/a "T" type=pricing colour=blue', "unknown option `colour=`"),
     ('add https://x.example/a "T" stray words type=pricing', "put the title in double quotes"),
     ('stage 1 desire', "unknown stage 'desire'"),
+    ('stage 1 n/a', "give at least one stage"),
     ('archive 999999', "no asset with id 999999"),
     ('show https://nowhere.example/x', "no asset with URL"),
     ('frobnicate', "is not a `/content` command"),

@@ -54,6 +54,18 @@ def test_parse_stages_keeps_canonical_order_without_duplicates():
     assert parse_stages("Interest/Consideration | Intent") == ["consideration", "decision"]
 
 
+@pytest.mark.parametrize("given, stages", [
+    ("Awareness & Consideration", ["awareness", "consideration"]), ("awareness and consideration", ["awareness", "consideration"]),
+    ("Consideration -> Decision", ["consideration", "decision"]), ("Awareness → Consideration", ["awareness", "consideration"]),
+    ("认知和考虑", ["awareness", "consideration"]), ("认知、考虑", ["awareness", "consideration"]),
+    ("All stages", list(STAGES)), ("Full funnel", list(STAGES)), (["all"], list(STAGES)), ("все этапы", list(STAGES)),
+    ("N/A", []), ("-", []), (["tbd"], []), ("awareness; -", ["awareness"]),
+])
+def test_the_stage_lists_libraries_write(given, stages):
+    """"All stages" is every stage; "N/A" gives none (the content type's prior then applies)."""
+    assert parse_stages(given) == stages
+
+
 @pytest.mark.parametrize(
     "name, key",
     [("case study", "case_study"), ("ROI", "roi_calculator"),
