@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError
-from bot.terminal import format_confidence, render_recommendation
+from bot.terminal import EMPTY_LIBRARY, format_confidence, render_recommendation
 from content_library.db import DatabaseURLError, session_scope
 from content_library.files import (
     FORMATS,
@@ -118,10 +118,13 @@ def recommend(ctx, text, k, stage, content_type, lang, tags, as_json, jsonl) -> 
         raise Failure('describe the prospect, e.g. journeybot recommend "CFO asked for pricing and an ROI model"')
     rec = _answer(ctx, text, k, filters)
     runtime(ctx).recommender.log_ask(rec, "cli")
+    empty = not runtime(ctx).recommender.assets
     if as_json:
+        if empty:
+            click.echo(f"journeybot: warning: {EMPTY_LIBRARY}", err=True)
         click.echo(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(render_recommendation(rec, runtime(ctx).settings.framework))
+        click.echo(render_recommendation(rec, runtime(ctx).settings.framework, library_empty=empty))
 
 
 def _answer(ctx, text, k, filters, offset=0):

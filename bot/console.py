@@ -85,6 +85,7 @@ def run_console(rt: Runtime, stdin: TextIO, echo: Callable[..., None]) -> None:
         if not rec.items and offset:
             echo("No more results for this description.")
             continue
-        echo(render_recommendation(rec, rt.settings.framework, offset=offset, pick=":stage NAME") + "\n")
+        echo(render_recommendation(rec, rt.settings.framework, offset=offset, pick=":stage NAME",
+                                   library_empty=not recommender.assets) + "\n")
     echo("Bye.")
 

@@ -22,8 +22,12 @@ NO_SIGNAL = ("That doesn't tell me where the prospect is: nothing about who they
 EXAMPLE = "VP Ops at a 200-person carrier, comparing us with two vendors, asked for case studies"
 
 
+EMPTY_LIBRARY = ("The content library is empty: `journeybot library seed` loads the sample library, "
+                 "`journeybot library import FILE` your own.")
+
+
 def render_recommendation(rec: Recommendation, framework: str = "canonical", offset: int = 0,
-                          pick: str = "--stage NAME") -> str:
+                          pick: str = "--stage NAME", library_empty: bool = False) -> str:
     """An answer as text; `pick` is how the reader names a stage here (an option, a console command)."""
     s = rec.stage
     lines = []
@@ -47,7 +51,8 @@ def render_recommendation(rec: Recommendation, framework: str = "canonical", off
         if s.evidence:
             lines.append("  Evidence: " + "; ".join(f"“{e.phrase}” → {e.stage}" for e in s.evidence[:6]))
     if not rec.items:
-        lines.append("No matching assets in the library. Try fewer filters, or ask a marketer to add content.")
+        lines.append(EMPTY_LIBRARY if library_empty else
+                     "No matching assets in the library. Try fewer filters, or ask a marketer to add content.")
         return "\n".join(lines)
     lines.append("")
     for n, item in enumerate(rec.items, start=offset + 1):

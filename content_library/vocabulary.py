@@ -321,10 +321,8 @@ def parse_stages(values: list[str] | str) -> list[str]:
     names, canonical order, no duplicates. "All stages" is every stage; "N/A" none (so the type's
     prior applies)."""
     if isinstance(values, str):
-        if _says_none(values):
-            return []
-        values = _STAGE_SEPARATORS.split(values)
-    names = [v for v in values if not _says_none(v)]
+        values = [values]
+    names = [part for v in values if not _says_none(v) for part in _STAGE_SEPARATORS.split(v) if not _says_none(part)]
     if any(normalise_name(v) in _ALL_STAGES for v in names):
         return list(STAGES)
     stages = {parse_stage(v) for v in names}

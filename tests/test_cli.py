@@ -33,6 +33,22 @@ def test_new_database_starts_empty_and_seed_is_idempotent():
     assert "0 added, 0 updated, 70 unchanged" in again.output
 
 
+def test_an_empty_library_says_how_to_fill_it():
+    """Before any seed or import, an answer says the library is empty and how to fill it, instead of
+    "no matching assets" (which reads as a filter or a ranking problem)."""
+    table = run("recommend", "CFO wants pricing")
+    assert table.exit_code == 0 and "The content library is empty: `journeybot library seed`" in table.stdout
+    as_json = run("recommend", "CFO wants pricing", "--json")
+    assert json.loads(as_json.stdout)["items"] == [] and "warning: The content library is empty" in as_json.stderr
+    run("library", "seed")
+    assert "library is empty" not in run("recommend", "CFO wants pricing").output
+
+
+def test_the_console_on_an_empty_library_says_how_to_fill_it():
+    chat = run("chat", input="CFO wants pricing\n:quit\n").output
+    assert "The content library is empty: `journeybot library seed`" in chat
+
+
 def test_list_json_has_the_asset_fields_and_filters(seeded):
     assets = json.loads(run("library", "list", "--json", "--stage", "偏好", "--type", "pricing").output)
     assert assets and {a["content_type"] for a in assets} == {"pricing"}

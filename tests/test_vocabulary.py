@@ -60,6 +60,7 @@ def test_parse_stages_keeps_canonical_order_without_duplicates():
     ("认知和考虑", ["awareness", "consideration"]), ("认知、考虑", ["awareness", "consideration"]),
     ("All stages", list(STAGES)), ("Full funnel", list(STAGES)), (["all"], list(STAGES)), ("все этапы", list(STAGES)),
     ("N/A", []), ("-", []), (["tbd"], []), ("awareness; -", ["awareness"]),
+    (["Consideration & Decision", "retention"], ["consideration", "decision", "retention"]),
 ])
 def test_the_stage_lists_libraries_write(given, stages):
     """"All stages" is every stage; "N/A" gives none (the content type's prior then applies)."""
