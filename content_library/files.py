@@ -125,9 +125,28 @@ def validate_rows(rows: Iterable[tuple[int, Any]], other_columns: set[str] | Non
         seen[record.url] = number
         records.append(record)
     if errors:
-        plural = "s" if len(errors) > 1 else ""
-        raise ImportFailed(f"{len(errors)} invalid row{plural}; nothing was imported. Fix and import again:", errors)
+        plural = "s" if len(errors) > 1 else ""  # one error per row: validation stops at a row's first problem
+        raise ImportFailed(f"{len(errors)} invalid row{plural}; nothing was imported. Fix and import again:",
+                           _once_per_column_set(errors))
     return records
+
+
+def _once_per_column_set(errors: list[RowError]) -> list[RowError]:
+    """Columns that are no field are in every row of a CSV: each set of them is reported once, at
+    its first row, with how many more rows have it, not once per row."""
+    rows: dict[tuple[str, str], list[RowError]] = {}
+    for e in errors:
+        if e.unknown_fields:
+            rows.setdefault((e.field, e.message), []).append(e)
+    out = []
+    for e in errors:
+        same = rows.get((e.field, e.message)) if e.unknown_fields else None
+        if same is None:
+            out.append(e)
+        elif same[0] is e:
+            more = f" (and in {len(same) - 1} more row{'s' if len(same) > 2 else ''})" if len(same) > 1 else ""
+            out.append(RowError(e.row, e.field, e.message + more, True))
+    return out
 
 
 def read_file(path: Path, fmt: str | None = None, other_columns: set[str] | None = None) -> list[AssetInput]:

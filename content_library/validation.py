@@ -190,7 +190,7 @@ def validate_asset(record: Any, other_keys: set[str] | None = None) -> AssetInpu
         content_type=content_type,
         stages=stages or list(stage_prior(content_type)),
         description=description,
-        tags=list(dict.fromkeys(t.lower() for t in tags)),
+        tags=list(dict.fromkeys(t.lower().lstrip("#").strip() for t in tags if t.lstrip("#").strip())),  # "#smb" is smb
         language=language or detect_language(f"{title} {description}"),
         owner=owner,
     )

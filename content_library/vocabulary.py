@@ -292,14 +292,20 @@ def _stage_names() -> dict[str, str]:
 
 _STAGE_NAMES = _stage_names()
 _STAGE_SUFFIXES = re.compile(r"(\s*(stage|phase)|阶段|階段|期)$|^(этап|стадия)\s+")
+# A funnel's numbering and notes around the name: "Stage 1 - Awareness", "2. Consideration",
+# "Stage 3: Decision", "第三阶段：决策", "Awareness (TOFU)".
+_STAGE_NUMBER = re.compile(r"^(?:(?:stage|phase|step|этап|стадия|шаг)\s*)?\d+\s*[.:)]?\s*|^第\S{1,2}(?:阶段|階段|步)[:：]?\s*")
+_STAGE_NOTE = re.compile(r"\s*[(（\[].*[)）\]]$")
 
 
 def parse_stage(value: str) -> str:
     """Map a stage name in any supported framework or language to its canonical stage."""
     name = normalise_name(value)
-    stage = _STAGE_NAMES.get(name) or _STAGE_NAMES.get(_STAGE_SUFFIXES.sub("", name).strip())
-    if stage is not None:
-        return stage
+    bare = _STAGE_NOTE.sub("", _STAGE_NUMBER.sub("", name)).strip(" :：")
+    for candidate in dict.fromkeys((name, bare)):
+        stage = _STAGE_NAMES.get(candidate) or _STAGE_NAMES.get(_STAGE_SUFFIXES.sub("", candidate).strip())
+        if stage is not None:
+            return stage
     suggestions = list(dict.fromkeys(_STAGE_NAMES[s] for s in closest(value, list(_STAGE_NAMES))))
     raise UnknownName("stage", value, suggestions or list(STAGES))
 

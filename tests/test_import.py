@@ -126,6 +126,25 @@ def test_a_cms_export_with_its_own_column_and_type_names_imports(tmp_path):
     assert rows[0].tags == ["healthcare", "phishing"] and rows[0].language == "en" and rows[0].description == "Clinics"
 
 
+def test_a_marketing_export_with_numbered_stages_hashtags_and_extra_columns(tmp_path):
+    """A funnel's numbering ("Stage 1 - Awareness"), hashtags, and columns that are no field named
+    once for the file, not once per row."""
+    path = write(tmp_path, "export.csv", "Asset Name,URL,Asset Type,Buyer Stage,Tags,Persona,Publish Date\n"
+                 "Zero trust primer, https://x.example/1 ,eBook,Stage 1 - Awareness,\"#zerotrust, #smb\",IT,2026-03-01\n"
+                 "Us vs Okta,https://x.example/2,Comparison,2. Consideration,#competitive,CISO,2026-04-12\n"
+                 "Trial,https://x.example/3,Trial,Stage 3: Decision,,IT,2026-01-01\n")
+    with pytest.raises(ImportFailed) as err:
+        read_file(path)
+    assert str(err.value).splitlines() == [
+        "3 invalid rows; nothing was imported. Fix and import again:",
+        "  row 2: Persona, Publish Date: are not known fields (known: title, url, description, content_type, stages, "
+        "tags, language, owner) (and in 2 more rows)"]
+    rows = read_file(path, other_columns=set())
+    assert [r.stages for r in rows] == [["awareness"], ["consideration"], ["decision"]]
+    assert [r.tags for r in rows] == [["zerotrust", "smb"], ["competitive"], []]
+    assert rows[0].url == "https://x.example/1"
+
+
 def test_language_is_detected_when_missing(tmp_path):
     rows = validate_rows(parse_rows(jsonl(
         {**GOOD, "title": "价格"}, {**GOOD, "url": "https://x.example/r", "title": "Цены"},

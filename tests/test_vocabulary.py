@@ -42,6 +42,21 @@ def test_the_stage_words_libraries_use(name, stage):
     assert parse_stage(name) == stage
 
 
+@pytest.mark.parametrize("name, stage", [
+    ("Stage 1 - Awareness", "awareness"), ("2. Consideration", "consideration"), ("Stage 3: Decision", "decision"),
+    ("4) Retention", "retention"), ("Phase 5 - Advocacy", "advocacy"), ("Awareness (TOFU)", "awareness"),
+    ("第三阶段：决策", "decision"), ("Этап 2. Рассмотрение", "consideration"), ("Step 2: Interest", "consideration"),
+])
+def test_a_funnels_numbering_and_notes_around_a_stage_name(name, stage):
+    assert parse_stage(name) == stage
+
+
+@pytest.mark.parametrize("name", ["Stage 1", "1", "Step 2"])
+def test_a_number_alone_is_no_stage(name):
+    with pytest.raises(UnknownName):
+        parse_stage(name)
+
+
 def test_unknown_stage_suggests_the_closest():
     with pytest.raises(UnknownName) as err:
         parse_stage("desicion")
