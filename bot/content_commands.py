@@ -225,7 +225,8 @@ class ContentCommands:
         if not parsed.words:
             raise CommandSyntaxError("give the asset id or URL, then the tags, e.g. tag 12 tags=persona:cfo")
         ref, *words = parsed.words
-        tags = [t.strip().lower() for t in ",".join([parsed.options.get("tags", ""), *words]).split(",") if t.strip()]
+        tags = [t.strip().lower().lstrip("#").strip() for t in ",".join([parsed.options.get("tags", ""), *words]).split(",")
+                if t.strip().lstrip("#").strip()]  # stored without a leading '#', as imports store them
         if not tags:
             raise CommandSyntaxError("give the tags, e.g. tags=persona:cfo,industry:retail")
         with session_scope(self.runtime.engine) as session:

@@ -274,7 +274,7 @@ def test_tag_untag_stage_archive_restore_verify(bot, standin):
     asset = asset_by_url(bot, url)
     assert "Updated" in content(bot, standin, f"tag {url} tags=persona:cfo,Budget")["text"]
     assert {"persona:cfo", "budget"} <= set(asset_by_url(bot, url).tags)
-    assert "Updated" in content(bot, standin, f"untag {asset.id} tags=budget")["text"]
+    assert "Updated" in content(bot, standin, f"untag {asset.id} tags=#budget")["text"]  # a hashtag names the tag
     assert "budget" not in asset_by_url(bot, url).tags
     assert "none of those tags" in content(bot, standin, f"untag {asset.id} tags=nope")["text"]
     assert "Updated" in content(bot, standin, f"stage {asset.id} decision,留存")["text"]
