@@ -50,9 +50,16 @@ class ImportFailed(ValueError):
         super().__init__("\n".join(lines))
 
 
+SPREADSHEETS = ("xlsx", "xlsm", "xls", "ods", "numbers")
+_DELIMITERS = (",", ";", "\t", "|")
+
+
 def format_for(path: Path, explicit: str | None = None) -> str:
     fmt = (explicit or path.suffix.lstrip(".")).lower()
-    fmt = {"yml": "yaml", "ndjson": "jsonl"}.get(fmt, fmt)
+    fmt = {"yml": "yaml", "ndjson": "jsonl", "tsv": "csv", "tab": "csv"}.get(fmt, fmt)
+    if fmt in SPREADSHEETS:
+        raise ImportFailed(f"{path.name!r} is a spreadsheet workbook: save the sheet as CSV (UTF-8) — in Excel "
+                           "File > Save As > CSV UTF-8, in Google Sheets File > Download > CSV — and import that file")
     if fmt not in FORMATS:
         raise ImportFailed(f"cannot tell the format of {path.name!r}: use a .csv, .jsonl, .json or .yaml file")
     return fmt
@@ -71,7 +78,11 @@ def parse_rows(text: str, fmt: str) -> list[tuple[int, Any]]:
     """Return (row number, record) pairs. Rows are numbered as a person finds them in the file:
     CSV and JSONL by line, JSON and YAML by position in the list (from 1)."""
     if fmt == "csv":
-        reader = csv.DictReader(io.StringIO(text, newline=""))
+        # Spreadsheets save "CSV" with the separator of their locale (';' in much of Europe) or tabs:
+        # the header line, which names fields and holds none of these, says which one it is.
+        first = text.split("\n", 1)[0]
+        delimiter = max(_DELIMITERS, key=lambda d: (first.count(d), d == ","))
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
         if not reader.fieldnames:
             raise ImportFailed("the CSV file is empty: its first line must name the columns " + ", ".join(FIELDS))
         header = [h.strip() for h in reader.fieldnames if h is not None]

@@ -106,6 +106,22 @@ def test_malformed_files(tmp_path, name, content, match):
         read_file(write(tmp_path, name, content))
 
 
+@pytest.mark.parametrize("name, separator", [("semicolons.csv", ";"), ("tabs.tsv", "\t"), ("tabs.csv", "\t"),
+                                             ("pipes.csv", "|")])
+def test_csv_saved_with_another_separator(tmp_path, name, separator):
+    """Spreadsheets in much of Europe save "CSV" with ';', Google Sheets offers tabs."""
+    header = separator.join(["title", "url", "content_type", "stages", "tags"])
+    row = separator.join(["Preise", "https://x.example/de/preise", "pricing", "decision", "cfo, finance"])
+    [record] = read_file(write(tmp_path, name, f"{header}\n{row}\n"))
+    assert (record.title, record.content_type, record.tags) == ("Preise", "pricing", ["cfo", "finance"])
+
+
+@pytest.mark.parametrize("name", ["library.xlsx", "library.xls", "library.ods"])
+def test_a_spreadsheet_workbook_is_refused_with_how_to_save_it_as_csv(tmp_path, name):
+    with pytest.raises(ImportFailed, match="is a spreadsheet workbook: save the sheet as CSV"):
+        read_file(write(tmp_path, name, "PK\x03\x04"))
+
+
 def test_csv_lists_may_be_semicolon_or_comma_separated(tmp_path):
     path = write(tmp_path, "a.csv", 'title,url,content_type,stages,tags\n'
                  'A,https://x.example/a,case study,consideration;decision,"cfo, finance"\n'
