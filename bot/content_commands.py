@@ -30,7 +30,7 @@ from content_library.editing import (
 )
 from content_library.models import Asset
 from content_library.repository import library_stats, list_assets
-from content_library.validation import ValidationError, validate_asset
+from content_library.validation import ValidationError, normalise_tag, validate_asset
 from content_library.vocabulary import (
     CONTENT_TYPES,
     LIBRARY_TYPE_NAMES,
@@ -225,8 +225,7 @@ class ContentCommands:
         if not parsed.words:
             raise CommandSyntaxError("give the asset id or URL, then the tags, e.g. tag 12 tags=persona:cfo")
         ref, *words = parsed.words
-        tags = [t.strip().lower().lstrip("#").strip() for t in ",".join([parsed.options.get("tags", ""), *words]).split(",")
-                if t.strip().lstrip("#").strip()]  # stored without a leading '#', as imports store them
+        tags = [t for t in map(normalise_tag, ",".join([parsed.options.get("tags", ""), *words]).split(",")) if t]
         if not tags:
             raise CommandSyntaxError("give the tags, e.g. tags=persona:cfo,industry:retail")
         with session_scope(self.runtime.engine) as session:

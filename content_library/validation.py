@@ -148,6 +148,11 @@ def _with_field_names(record: dict, other_keys: set[str] | None) -> dict:
     return named
 
 
+def normalise_tag(tag: str) -> str:
+    """A tag as it is stored: lower case, without a hashtag's '#' ("#SMB" is smb)."""
+    return tag.strip().lower().lstrip("#").strip()
+
+
 def validate_asset(record: Any, other_keys: set[str] | None = None) -> AssetInput:
     """Check one record and return it normalised, or raise ValidationError on its first problem.
     With a set for `other_keys`, keys that are no field are left out and collected there."""
@@ -190,7 +195,7 @@ def validate_asset(record: Any, other_keys: set[str] | None = None) -> AssetInpu
         content_type=content_type,
         stages=stages or list(stage_prior(content_type)),
         description=description,
-        tags=list(dict.fromkeys(t.lower().lstrip("#").strip() for t in tags if t.lstrip("#").strip())),  # "#smb" is smb
+        tags=list(dict.fromkeys(t for t in map(normalise_tag, tags) if t)),
         language=language or detect_language(f"{title} {description}"),
         owner=owner,
     )
