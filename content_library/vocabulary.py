@@ -175,11 +175,12 @@ class UnknownName(ValueError):
         super().__init__(message)
 
 
-def closest(value: str, choices: list[str], n: int = 3) -> list[str]:
+def closest(value: str, choices: list[str], n: int = 3, cutoff: float = 0.5) -> list[str]:
     """Up to `n` choices like `value`, best first: those nearly as close as the best one (a clear
     typo gets one suggestion, not three)."""
     name = normalise_name(value)
-    scored = [(difflib.SequenceMatcher(None, name, c).ratio(), c) for c in difflib.get_close_matches(name, choices, n=n, cutoff=0.5)]
+    scored = [(difflib.SequenceMatcher(None, name, c).ratio(), c)
+              for c in difflib.get_close_matches(name, choices, n=n, cutoff=cutoff)]
     best = max((score for score, _ in scored), default=0.0)
     return [c for score, c in scored if score >= best - 0.15]
 
@@ -240,7 +241,9 @@ def parse_content_type(value: str) -> str:
         return named[0]
     if named:  # "Onboarding video", "Help center article": a guess would mis-tag it
         raise UnknownName("content type", value, named, ambiguous=True)
-    suggestions = closest(value, list(_CONTENT_TYPE_NAMES))
+    # Only a near spelling is suggested: among hundreds of short names a loose match is a false
+    # friend ("podcast" is no "post", "slide deck" no "side by side").
+    suggestions = closest(value, list(_CONTENT_TYPE_NAMES), cutoff=0.75)
     # Suggest canonical keys, not the alias that happened to be closest.
     keys = list(dict.fromkeys(_CONTENT_TYPE_NAMES[s] for s in suggestions))
     raise UnknownName("content type", value, keys)

@@ -155,6 +155,21 @@ def test_library_type_names_are_their_own_types_and_not_stage_cues():
     assert find_cues("they asked for the checklist and a workshop") == []
 
 
+@pytest.mark.parametrize("name", ["podcast", "slide deck", "process", "analysis"])
+def test_no_far_fetched_suggestion_for_what_is_no_content_type(name):
+    with pytest.raises(UnknownName) as err:
+        parse_content_type(name)
+    assert err.value.suggestions == [] and "Did you mean" not in str(err.value)
+
+
+@pytest.mark.parametrize("typo, key", [("webinr", "webinar"), ("infografic", "infographic"), ("knowlege base",
+                                       "knowledge_base"), ("refferal program", "referral_program")])
+def test_a_misspelt_content_type_gets_the_type(typo, key):
+    with pytest.raises(UnknownName) as err:
+        parse_content_type(typo)
+    assert err.value.suggestions[0] == key
+
+
 def test_unknown_content_type_suggests_keys():
     with pytest.raises(UnknownName) as err:
         parse_content_type("case studdy")
