@@ -137,6 +137,11 @@ def language_code(value: str) -> str:
     return name
 
 
+def has_han(text: str) -> bool:
+    """Whether the text holds a Chinese character (Han ideograph)."""
+    return _HAN.search(text) is not None
+
+
 _LANGUAGE_PARAMS = frozenset({"lang", "language", "locale", "hl", "lng"})
 
 

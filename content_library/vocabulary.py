@@ -12,6 +12,9 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+
+from content_library.languages import has_han
 
 STAGES: tuple[str, ...] = ("awareness", "consideration", "decision", "retention", "advocacy")
 
@@ -197,14 +200,19 @@ def _name_pattern(name: str) -> re.Pattern[str]:
     """A content type's name inside a longer one: whole words, the last English word also in the
     plural ("Customer case studies"); Chinese names anywhere in it."""
     body = re.escape(name)
-    if any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in name):
+    if has_han(name):
         return re.compile(body)
     if name.isascii() and name[-1].isalpha():
         body = f"{re.escape(name[:-1])}(?:y|ies)" if name.endswith("y") else f"{body}(?:s|es)?"
     return re.compile(rf"(?<!\w){body}(?!\w)")
 
 
-_NAME_PATTERNS = tuple((_name_pattern(name), name, key) for name, key in _CONTENT_TYPE_NAMES.items() if len(name) > 1)
+@lru_cache(maxsize=1)
+def _name_patterns() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    """(pattern, name, type key) per accepted name; compiled on first use, not at import (400 patterns
+    every process would compile, for the few that meet a name that is no exact one)."""
+    return tuple((_name_pattern(name), name, key) for name, key in _CONTENT_TYPE_NAMES.items() if len(name) > 1)
+
 # Names that say what form an asset takes more than what it is for: beside the name of another type
 # they give way to it ("Tutorial video" is a how-to guide, "Help center article" the knowledge base,
 # "Onboarding checklist" an onboarding guide), alone they are their own type ("Explainer video",
@@ -218,7 +226,7 @@ def content_types_named_in(name: str) -> list[str]:
     """The content types whose accepted names occur in `name` (normalised), longest name first. A
     name found inside a longer one found there does not count ("demo" in "demo video"), nor a name
     of a form (_FORM_NAMES) beside the name of another type."""
-    spans = [(m.start(), m.end(), alias, key) for pattern, alias, key in _NAME_PATTERNS for m in pattern.finditer(name)]
+    spans = [(m.start(), m.end(), alias, key) for pattern, alias, key in _name_patterns() for m in pattern.finditer(name)]
     maximal = [(start, end, alias, key) for start, end, alias, key in spans
                if not any(s <= start and end <= e and e - s > end - start for s, e, _, _ in spans)]
     purposes = {key for _, _, alias, key in maximal if alias not in _FORM_NAMES}
