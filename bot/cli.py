@@ -29,9 +29,9 @@ from content_library.languages import language_code
 from content_library.repository import library_stats, list_assets
 from content_library.vocabulary import (
     CONTENT_TYPES,
-    LIBRARY_TYPE_NAMES,
     STAGES,
     UnknownName,
+    other_names,
     parse_content_type,
     parse_stage,
 )
@@ -517,7 +517,7 @@ def library_list(ctx, stage, content_type, lang, tag, include_archived, as_json)
 def library_types(as_json: bool) -> None:
     """The content types an asset can have, their usual stages and the names each is accepted under."""
     rows = [{"key": ct.key, "label": ct.label, "stages": list(ct.stages),
-             "names": list(dict.fromkeys([*ct.aliases, *LIBRARY_TYPE_NAMES.get(ct.key, ())]))} for ct in CONTENT_TYPES]
+             "names": other_names(ct)} for ct in CONTENT_TYPES]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return

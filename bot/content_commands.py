@@ -33,9 +33,9 @@ from content_library.repository import library_stats, list_assets
 from content_library.validation import ValidationError, normalise_tag, validate_asset
 from content_library.vocabulary import (
     CONTENT_TYPES,
-    LIBRARY_TYPE_NAMES,
     STAGES,
     UnknownName,
+    other_names,
     parse_content_type,
     parse_stage,
     parse_stages,
@@ -355,7 +355,7 @@ class ContentCommands:
             raise CommandSyntaxError("`/content types` takes no options; it lists every content type")
         lines = ["*Content types* — usual stages — also accepted as (first few)"]
         for ct in CONTENT_TYPES:
-            names = list(dict.fromkeys([*ct.aliases, *LIBRARY_TYPE_NAMES.get(ct.key, ())]))[:5]
+            names = other_names(ct)[:5]
             stages = ", ".join(CANONICAL[s].label.lower() for s in ct.stages)
             lines.append(f"• `{ct.key}` {escape(ct.label)} — {stages} — {escape(', '.join(names))}")
         lines.append("A longer name that holds one of these is that type (“Webinar recording”, “API docs”).")

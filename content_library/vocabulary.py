@@ -148,9 +148,15 @@ def normalise_name(text: str) -> str:
     return re.sub(r"[\s_\-]+", " ", text)
 
 
+def other_names(ct: ContentType) -> list[str]:
+    """The names a content type is accepted under besides its key and label: aliases, then library
+    names, each once."""
+    return list(dict.fromkeys([*ct.aliases, *LIBRARY_TYPE_NAMES.get(ct.key, ())]))
+
+
 def accepted_names(ct: ContentType) -> tuple[str, ...]:
     """Every name a content type is accepted under: key, label, aliases, library names."""
-    return (ct.key, ct.label, *ct.aliases, *LIBRARY_TYPE_NAMES.get(ct.key, ()))
+    return (ct.key, ct.label, *other_names(ct))
 
 
 def _content_type_names() -> dict[str, str]:
