@@ -266,7 +266,7 @@ def _find_cues(text: str) -> tuple[CueHit, ...]:
 _REQUEST = re.compile(
     r"(?<!\w)(ask\w*|want\w*|need\w*|send|share|request\w*|looking for|where|any|get|got|have|pls|please|"
     r"прос\w*|нуж\w*|хот\w*|отправ\w*|пришл\w*|ищ\w*|где|есть ли|можно)(?!\w)[^.;!?]{0,40}$"
-    r"|(要|想要|需要|发|有没有|求|找|给|问|能不能|能否|可不可以)[^。；！？.;!?]{0,12}$"
+    r"|(要|想|需要|发|有没有|求|找|给|问|能不能|能否|可不可以)[^。；！？.;!?]{0,12}$"
 )
 
 

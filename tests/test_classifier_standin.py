@@ -120,6 +120,10 @@ def test_russian_customer_and_review_wording():
     ("客户要一份功能对比表", "comparison_guide"),
     ("客户问能不能先试用一个月", "free_trial"),  # 问 (asks) and 能不能 (can or can't) ask for it
     ("можно демо на следующей неделе?", "demo"),
+    # The ROI calculator by what reps call it in each language, and 想 (want) as a request word.
+    ("Финдиректор просит посчитать окупаемость", "roi_calculator"),
+    ("財務長想看投資回報的計算", "roi_calculator"),
+    ("CFO wants to see the payback", "roi_calculator"),
 ])
 def test_content_types_asked_for_in_other_words_and_inflections(text, content_type):
     assert content_type in requested_content_types(text)
@@ -147,6 +151,8 @@ def test_requested_content_types_are_recognised_in_three_languages():
         "case_study": "case studies", "datasheet": "datasheet"}
     assert "roi_calculator" in requested_content_types("需要ROI计算器")
     assert "knowledge_base" in requested_content_types("где база знаний?")
+    # A mention without a request word before it is no request.
+    assert requested_content_types("окупаемость понятна, обсуждаем договор") == {}
 
 
 @pytest.fixture(scope="module")
