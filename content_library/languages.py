@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from content_library.placeholders import says_nothing
+
 # Script ranges -> language, checked by the share of letters in each.
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")  # Japanese hiragana and katakana
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
@@ -113,8 +115,6 @@ LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
 _CODE_BY_NAME = {name: code for code, names in LANGUAGE_NAMES.items() for name in names}
 
 
-# What a language column holds for "no language given": the language is then detected from the text.
-_NO_LANGUAGE = frozenset({"", "-", "—", "?", "n/a", "na", "none", "null", "unknown", "не указан", "无", "未知"})
 # A language name with a region or script after it: "English (US)", "Chinese (Traditional)",
 # "Portuguese - Brazil". The region is dropped; for Chinese it says which script.
 _NAME_AND_REGION = re.compile(r"(?P<name>[^()\[\]]+?)\s*(?:[(\[]\s*(?P<a>[^()\[\]]+?)\s*[)\]]|[-–—]\s+(?P<b>.+))")
@@ -125,9 +125,9 @@ def language_code(value: str) -> str:
     """A language column's value as a code: "English" → "en", "繁體中文" → "zh-hant", "English (US)"
     → "en", "Chinese (Traditional)" → "zh-hant", "zh_CN" → "zh-cn", "N/A" → "" (detect it);
     anything else lower-cased as it is (validation then checks it looks like a code)."""
-    name = " ".join(value.strip().lower().replace("_", "-").split())
-    if name in _NO_LANGUAGE:
+    if says_nothing(value):  # no language given: it is detected from the text
         return ""
+    name = " ".join(value.strip().lower().replace("_", "-").split())
     if name in _CODE_BY_NAME:
         return _CODE_BY_NAME[name]
     match = _NAME_AND_REGION.fullmatch(name)

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from content_library.languages import detect_language, language_code
+from content_library.placeholders import says_nothing
 from content_library.vocabulary import UnknownName, parse_content_type, parse_stages, stage_prior
 
 MAX_TITLE = 300
@@ -149,8 +150,9 @@ def _with_field_names(record: dict, other_keys: set[str] | None) -> dict:
 
 
 def normalise_tag(tag: str) -> str:
-    """A tag as it is stored: lower case, without a hashtag's '#' ("#SMB" is smb)."""
-    return tag.strip().lower().lstrip("#").strip()
+    """A tag as it is stored: lower case, without a hashtag's '#' ("#SMB" is smb); "" for a cell
+    that says nothing ("N/A", "none": no tag)."""
+    return "" if says_nothing(tag) else tag.strip().lower().lstrip("#").strip()
 
 
 def validate_asset(record: Any, other_keys: set[str] | None = None) -> AssetInput:

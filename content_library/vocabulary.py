@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from content_library.languages import has_han
+from content_library.placeholders import says_nothing
 
 STAGES: tuple[str, ...] = ("awareness", "consideration", "decision", "retention", "advocacy")
 
@@ -332,12 +333,11 @@ def parse_stage(value: str) -> str:
 # company overview), and for one whose stage it does not give (the content type's prior then).
 _ALL_STAGES = frozenset({"all", "all stages", "any", "any stage", "every stage", "full funnel", "whole funnel",
                          "все", "все этапы", "любой", "全部", "所有阶段", "全阶段", "全部阶段"})
-_NO_STAGE = frozenset({"-", "—", "?", "n/a", "na", "none", "unknown", "tbd"})
 _STAGE_SEPARATORS = re.compile(r"->|=>|→|[;,，；/|&+>、]|\s(?:and|и)\s|和")
 
 
 def _says_none(value: str) -> bool:
-    return value.strip().lower() in _NO_STAGE or not normalise_name(value).strip()
+    return says_nothing(value) or not normalise_name(value).strip()
 
 
 def parse_stages(values: list[str] | str) -> list[str]:

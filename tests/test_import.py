@@ -181,7 +181,7 @@ def test_a_language_column_may_name_the_language(given, code):
     assert row.language == code
 
 
-@pytest.mark.parametrize("given", ["N/A", "-", "unknown", "none"])
+@pytest.mark.parametrize("given", ["N/A", "-", "unknown", "none", "TBD", "null", "N / A", "待定", "не указан"])
 def test_a_language_column_that_says_none_is_detected(given):
     [row] = validate_rows(parse_rows(jsonl({**GOOD, "title": "Цены на тарифы", "language": given}), "jsonl"))
     assert row.language == "ru"

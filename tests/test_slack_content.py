@@ -162,6 +162,7 @@ def test_a_near_duplicate_under_another_url_gets_a_warning(bot, standin):
     ('add https://x.example/a "T" stray words type=pricing', "put the title in double quotes"),
     ('stage 1 desire', "unknown stage 'desire'"),
     ('stage 1 n/a', "give at least one stage"),
+    ('tag 1 tags=N/A', "give the tags"),  # a placeholder is no tag
     ('archive 999999', "no asset with id 999999"),
     ('show https://nowhere.example/x', "no asset with URL"),
     ('frobnicate', "is not a `/content` command"),

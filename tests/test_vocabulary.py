@@ -74,7 +74,7 @@ def test_parse_stages_keeps_canonical_order_without_duplicates():
     ("Consideration -> Decision", ["consideration", "decision"]), ("Awareness → Consideration", ["awareness", "consideration"]),
     ("认知和考虑", ["awareness", "consideration"]), ("认知、考虑", ["awareness", "consideration"]),
     ("All stages", list(STAGES)), ("Full funnel", list(STAGES)), (["all"], list(STAGES)), ("все этапы", list(STAGES)),
-    ("N/A", []), ("-", []), (["tbd"], []), ("awareness; -", ["awareness"]),
+    ("N/A", []), ("-", []), (["tbd"], []), ("awareness; -", ["awareness"]), ("null", []), ("N / A", []), ("待定", []),
     (["Consideration & Decision", "retention"], ["consideration", "decision", "retention"]),
 ])
 def test_the_stage_lists_libraries_write(given, stages):
