@@ -31,7 +31,7 @@ class ContentType:
 CONTENT_TYPES: tuple[ContentType, ...] = (
     # Awareness: educational content that helps a prospect diagnose a problem.
     ContentType("how_to_guide", "How-to guide", ("awareness",),
-                ("how-to", "how to", "guide", "tutorial", "how-to article", "指南", "教程", "操作指南", "руководство", "инструкция", "how-tos")),
+                ("how-to", "how to", "guide", "tutorial", "how-to article", "指南", "教程", "操作指南", "攻略", "руководство", "инструкция", "гайд", "how-tos")),
     ContentType("ebook", "Ebook", ("awareness",), ("e-book", "book", "电子书", "электронная книга", "электронные книги")),
     ContentType("whitepaper", "Whitepaper", ("awareness", "consideration"),
                 ("white paper", "white-paper", "白皮书", "белая книга", "официальный документ")),
@@ -50,11 +50,11 @@ CONTENT_TYPES: tuple[ContentType, ...] = (
                  "feature matrix", "feature comparison", "battlecard", "对比", "比较", "产品比较", "对比表", "功能对比",
                  "сравнение", "сравнительная таблица", "таблица сравнения")),
     ContentType("case_study", "Case study", ("consideration", "decision"),
-                ("customer story", "success story", "customer success story", "案例", "案例研究", "成功案例", "кейс", "пример из практики")),
+                ("customer story", "success story", "customer success story", "案例", "案例研究", "成功案例", "кейс", "пример из практики", "история успеха", "客户故事")),
     ContentType("webinar", "Webinar", ("consideration",), ("product webinar", "网络研讨会", "研讨会", "вебинар")),
     ContentType("product_listicle", "Product listicle", ("consideration",), ("listicle", "top list", "产品清单", "подборка")),
     ContentType("buying_guide", "Buying guide", ("consideration",),
-                ("buyer's guide", "buyers guide", "selection guide", "购买指南", "选型指南", "гид покупателя")),
+                ("buyer's guide", "buyers guide", "selection guide", "购买指南", "选型指南", "гид покупателя", "руководство по выбору")),
     ContentType("datasheet", "Datasheet", ("consideration",),
                 ("data sheet", "spec sheet", "product sheet", "tech specs", "integration list", "产品手册", "规格表", "技术规格",
                  "паспорт", "спецификация", "технические характеристики")),
@@ -65,7 +65,7 @@ CONTENT_TYPES: tuple[ContentType, ...] = (
                  "product video", "product tour", "演示视频", "演示录像", "демонстрационное видео", "запись демо",
                  "запись демонстрации")),
     ContentType("review", "Third-party review", ("consideration",),
-                ("analyst report", "third-party review", "testimonial", "reviews", "评测", "第三方评测", "用户评价", "отзыв", "обзор")),
+                ("analyst report", "third-party review", "testimonial", "reviews", "评测", "第三方评测", "用户评价", "分析师报告", "отзыв", "обзор")),
     # Decision: make the purchase easy.
     # A plain "demo" is the live one ("wants a demo next week"); a recorded one is named as such
     # ("watched the recorded demo", a demo video: consideration) and the longer name wins.
@@ -84,12 +84,13 @@ CONTENT_TYPES: tuple[ContentType, ...] = (
     ContentType("promotion", "Promotion", ("decision",),
                 ("offer", "discount", "coupon", "promo", "优惠", "折扣", "促销", "купон", "скидка", "акция")),
     ContentType("proposal_template", "Proposal / business case", ("decision",),
-                ("business case", "proposal", "procurement pack", "security pack", "商业方案", "方案书", "коммерческое предложение", "кп")),
+                ("business case", "proposal", "procurement pack", "security pack", "商业方案", "方案书", "建议书", "коммерческое предложение", "кп", "бизнес-кейс")),
     # Retention: onboarding and ongoing service so customers do not churn.
     ContentType("onboarding_guide", "Onboarding guide", ("retention",),
-                ("onboarding", "getting started", "setup guide", "入门指导", "入门指南", "上手指南", "онбординг", "руководство по началу работы")),
+                ("onboarding", "getting started", "setup guide", "入门指导", "入门指南", "上手指南", "新手指南", "快速入门", "онбординг",
+                 "руководство по началу работы", "быстрый старт")),
     ContentType("knowledge_base", "Knowledge base", ("retention",),
-                ("kb", "help center", "documentation", "docs", "知识库", "帮助中心", "база знаний", "документация")),
+                ("kb", "help center", "documentation", "docs", "知识库", "帮助中心", "帮助文档", "база знаний", "документация", "справочный центр", "центр помощи")),
     ContentType("training", "Training", ("retention",), ("customer training", "academy", "certification", "培训", "обучение", "тренинг")),
     ContentType("newsletter", "Customer newsletter", ("retention",),
                 ("product update", "release notes", "newsletter", "月简报", "产品更新", "рассылка", "новости продукта")),
@@ -97,7 +98,7 @@ CONTENT_TYPES: tuple[ContentType, ...] = (
                 ("nps", "nps survey", "feedback survey", "questionnaire", "调查", "问卷", "净推荐值", "опрос", "анкета")),
     # Advocacy: make it easy for happy customers to promote the brand.
     ContentType("referral_program", "Referral program", ("advocacy",),
-                ("referral", "refer a friend", "推荐计划", "推荐", "реферальная программа", "рекомендация")),
+                ("referral", "refer a friend", "推荐计划", "推荐", "转介绍", "реферальная программа", "рекомендация")),
     ContentType("community", "Community", ("advocacy",), ("forum", "user group", "discord", "社区", "用户社区", "сообщество", "комьюнити")),
     ContentType("review_request", "Review request", ("advocacy",),
                 ("review ask", "testimonial request", "g2 review", "邀请评价", "评价邀请", "запрос отзыва", "обмен отзывами")),

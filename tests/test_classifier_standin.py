@@ -124,6 +124,14 @@ def test_russian_customer_and_review_wording():
     ("Финдиректор просит посчитать окупаемость", "roi_calculator"),
     ("財務長想看投資回報的計算", "roi_calculator"),
     ("CFO wants to see the payback", "roi_calculator"),
+    # The everyday Chinese and Russian names of types English names were there for.
+    ("клиент просит истории успеха похожих компаний", "case_study"),
+    ("客户想要几个客户故事", "case_study"),
+    ("пришлите бизнес-кейс для финдиректора", "proposal_template"),
+    ("нужен гайд по снижению порожних пробегов", "how_to_guide"),
+    ("просят руководство по выбору системы", "buying_guide"),
+    ("新客户要快速入门的资料", "onboarding_guide"),
+    ("где справочный центр?", "knowledge_base"),
 ])
 def test_content_types_asked_for_in_other_words_and_inflections(text, content_type):
     assert content_type in requested_content_types(text)
