@@ -120,6 +120,10 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "做成案例", "做案例", "做成功案例", "做个案例", "当案例", "接受采访", "接受访谈", "受访", "推荐视频",
         "героем кейса", "героями кейса", "стать героем", "дать интервью", "дал* интервью", "видеоотзыв*",
         "записать отзыв*",
+        # A customer who has brought us new customers.
+        "brought us", "brought in new customer*", "brought in two", "sent us a lead", "sent us leads",
+        "sent us a referral", "带来了新客户", "带来新客户", "介绍了新客户", "帮我们介绍",
+        "привел* нам", "привёл нам", "привел* к нам", "привёл к нам", "привел* новых клиент*", "привёл новых клиент*",
     ),
 }
 # Cues of the sheet above whose negation says the same stage: a customer who may not renew ("won't
@@ -136,6 +140,11 @@ NEUTRAL_CUES: tuple[str, ...] = (
     "end of their contract", "end of the contract", "their contract is up",
     "合同*到期", "合同*结束", "合约*到期",
     "договор* заканчива*", "договор* истека*", "договор* конча*", "срок договора", "окончани* договор*",
+    # Likewise a price that went up: whose price (another vendor's, driving a switch, or ours, at a
+    # renewal) is said around it; "raised prices" asks for no price list.
+    "raised prices", "raised their prices", "raised the price", "raising prices", "raising their prices",
+    "price increase*", "price hike*", "涨价", "提价", "价格上涨", "поднял* цен*", "повысил* цен*", "повышени* цен*",
+    "рост цен*",
 )
 BEHAVIOUR_WEIGHT = 1.0
 CONTENT_WEIGHT = 0.6

@@ -76,6 +76,24 @@ def test_a_contract_that_ends_is_no_decision_cue(text, left):
     assert phrases(text) == left
 
 
+@pytest.mark.parametrize("text, left", [
+    ("their current vendor raised prices 30%, they're looking at replacing it", [("consideration", "replacing it")]),
+    ("现在的供应商涨价了，客户想换", [("consideration", "供应商"), ("consideration", "想换")]),
+    ("поставщик поднял цены, клиент ищет замену", [("consideration", "поставщик"), ("consideration", "замену")]),
+])
+def test_a_price_that_went_up_is_no_decision_cue(text, left):
+    assert phrases(text) == left
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("three years with us, they brought us two new carriers", "brought us"),
+    ("老客户又给我们带来了新客户", "带来了新客户"),
+    ("Клиент привёл к нам двух партнёров", "привёл к нам"),
+])
+def test_a_customer_who_brought_us_customers_is_an_advocate(text, phrase):
+    assert ("advocacy", phrase) in phrases(text)
+
+
 def test_a_contract_being_decided_stays_a_decision_cue():
     assert phrases("legal is reviewing the contract") == [("decision", "legal"), ("decision", "contract")]
     assert phrases("采购在走合同流程")[-1][0] == "decision"
