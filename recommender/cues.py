@@ -159,19 +159,35 @@ class CueHit:
     content_type: str | None = None  # set when the cue is a content type the prospect asked for
 
 
+# A letter or digit of a script that spaces its words: where one ends, a word of a spaced script ends.
+# A Chinese character is a word character too, but a rep who writes "客户要case study" or
+# "下周签contract" mixes scripts without spaces, so Chinese next to an English word is a boundary.
+_LETTER = r"[^\W\u3400-\u9fff\uf900-\ufaff]"
+
+
+def _spaced(pattern: str) -> str:
+    """`pattern` with its word boundaries and word runs (\\w) taken as letters of spaced scripts."""
+    return (pattern.replace(r"(?<!\w)", f"(?<!{_LETTER})").replace(r"(?!\w)", f"(?!{_LETTER})")
+            .replace(r"\w*", _LETTER + "*"))
+
+
 # A cue right after a negation does not count: "not comparing vendors yet", "ещё не ищет поставщика".
-_NEGATION_WORDS = re.compile(
+_NEGATION_WORDS = re.compile(_spaced(
     r"(?<!\w)(not|no|never|without|haven't|hasn't|didn't|don't|doesn't|isn't|aren't|won't|не|нет|никогда|без)"
     r"(?!\w)[^.;!?,]{0,25}$"
-)
+))
 _NEGATION_HAN = re.compile(r"(不|没|没有|还没|未|无|尚未)[\u3400-\u9fff]{0,2}$")
 
 
 def negated(folded: str, start: int, han: bool) -> bool:
+    """Whether the cue at `start` follows a negation; an English word inside Chinese ("还没有compare")
+    is negated the Chinese way too."""
     before = folded[max(0, start - 30):start]
-    if not han:
-        return bool(_NEGATION_WORDS.search(before))
-    match = _NEGATION_HAN.search(before)
+    if not han and _NEGATION_WORDS.search(before):
+        return True
+    if not han and not (before.rstrip() and is_han(before.rstrip()[-1])):
+        return False
+    match = _NEGATION_HAN.search(before.rstrip())
     return bool(match) and not _a_not_a(folded, max(0, start - 30) + match.start(1), match.group(1))
 
 
@@ -188,21 +204,22 @@ def _pattern(cue: str, plural: bool = False) -> str:
     optional English plural, Han as substring."""
     cue = fold(cue)
     prefix = cue.endswith("*")
-    body = re.escape(cue.rstrip("*").strip()).replace(r"\*", r"\w*")
+    body = re.escape(cue.rstrip("*").strip())
     if any(is_han(ch) for ch in cue):
         # Chinese has no spaces: a '*' inside stands for a few characters ("合同*到期": 合同明年到期),
         # not the rest of the clause.
-        return body.replace(r"\w*", r"\w{0,4}")
-    lead = "" if cue.startswith(" ") else r"(?<!\w)"
+        return body.replace(r"\*", r"\w{0,4}")
+    body = body.replace(r"\*", _LETTER + "*")
+    lead = "" if cue.startswith(" ") else f"(?<!{_LETTER})"
     if prefix:
-        return lead + body + r"\w*"
+        return lead + body + _LETTER + "*"
     if cue.endswith(" "):
         return lead + body + " "
     if plural and cue.isascii():
         body = body[:-1] + "(?:y|ies)" if cue.endswith("y") else body + "(?:s|es)?"
     elif plural:  # Cyrillic: every word inflects (кейсы, кейсов; «база знаний» → «базу знаний»)
-        body = r"\ ".join(_russian_stem(word) + r"\w{0,3}" for word in cue.strip().split())
-    return lead + body + r"(?!\w)"
+        body = r"\ ".join(_russian_stem(word) + _LETTER + "{0,3}" for word in cue.strip().split())
+    return lead + body + f"(?!{_LETTER})"
 
 
 _RUSSIAN_ENDING = re.compile(r"[аяоеёиыуюйь]{1,2}$")
@@ -236,6 +253,11 @@ def _compiled() -> list[tuple[str | None, float, str | None, re.Pattern[str], bo
         compiled.append((ct.stages[0], CONTENT_WEIGHT, ct.key, _alternation(_pattern(n, plural=True) for n in names),
                          False))
     return compiled
+
+
+def patterns() -> list[str]:
+    """Every regular expression that decides which cues a text has: the features change with them."""
+    return [c[3].pattern for c in _compiled()] + [_NEGATION_WORDS.pattern, _NEGATION_HAN.pattern]
 
 
 def find_cues(text: str) -> list[CueHit]:
@@ -272,11 +294,11 @@ def _find_cues(text: str) -> tuple[CueHit, ...]:
 
 # Words that turn a content type's mention into a request: "asked for case studies", "要报价",
 # "просят кейсы", "问能不能试用", «можно демо?». "NPS 10" mentions a survey; it does not ask for one.
-_REQUEST = re.compile(
+_REQUEST = re.compile(_spaced(
     r"(?<!\w)(ask\w*|want\w*|need\w*|send|share|request\w*|looking for|where|any|get|got|have|pls|please|"
-    r"прос\w*|нуж\w*|хот\w*|отправ\w*|пришл\w*|ищ\w*|где|есть ли|можно)(?!\w)[^.;!?]{0,40}$"
+    r"прос\w*|нуж\w*|хот\w*|хоч\w*|отправ\w*|пришл\w*|ищ\w*|где|есть ли|можно)(?!\w)[^.;!?]{0,40}$"
     r"|(要|想|需要|发|有没有|求|找|给|问|能不能|能否|可不可以)[^。；！？.;!?]{0,12}$"
-)
+))
 
 
 def requested_content_types(text: str) -> dict[str, str]:
@@ -292,13 +314,13 @@ def requested_content_types(text: str) -> dict[str, str]:
 # writes in one language about a prospect who reads another. Words: language -> the names used.
 _LANGUAGE_NAMES = {"ru": ("russian", "русск", "俄语", "俄文"), "zh": ("chinese", "mandarin", "китайск", "中文", "汉语"),
                    "en": ("english", "английск", "англо", "英文", "英语")}
-_ASKED_LANGUAGE = re.compile(
+_ASKED_LANGUAGE = re.compile(_spaced(
     r"(?<!\w)in (?P<en1>russian|chinese|mandarin|english)(?!\w)"
     r"|(?<!\w)(?P<en2>russian|chinese|english)[- ](?:version|translation|speaking|language)"
     r"|(?<!\w)на (?P<ru1>русском|китайском|английском)(?!\w)|(?<!\w)по-(?P<ru2>русски|китайски|английски)(?!\w)"
     r"|(?P<ru3>русско|китайско|англо)язычн"
     r"|(?P<zh1>俄语|俄文|中文|汉语|英文|英语)(?:版|的版本|资料|材料|文档)|用(?P<zh2>俄语|俄文|中文|英文|英语)"
-)
+))
 
 
 def requested_language(text: str) -> str | None:

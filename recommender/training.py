@@ -39,6 +39,7 @@ from recommender.cues import (
     NEUTRAL_CUES,
     CueHit,
     find_cues,
+    patterns,
 )
 from recommender.embedder import Embedder
 
@@ -83,9 +84,10 @@ def stage_probabilities(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def feature_signature() -> str:
-    """Changes whenever the features change: the cue sheet, the content-type names, the prototypes."""
+    """Changes whenever the features change: the cue sheet, the content-type names, the way cues are
+    matched (their compiled patterns), the prototypes."""
     payload = json.dumps([BEHAVIOUR_CUES, NEUTRAL_CUES, NEGATION_PROOF, BEHAVIOUR_WEIGHT, CONTENT_WEIGHT,
-                          [(ct.key, ct.label, ct.stages, ct.aliases) for ct in CONTENT_TYPES],
+                          [(ct.key, ct.label, ct.stages, ct.aliases) for ct in CONTENT_TYPES], patterns(),
                           EXEMPLARS.read_text(encoding="utf-8")], ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 

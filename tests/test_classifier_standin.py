@@ -94,6 +94,24 @@ def test_a_customer_who_brought_us_customers_is_an_advocate(text, phrase):
     assert ("advocacy", phrase) in phrases(text)
 
 
+@pytest.mark.parametrize("text, found, requested", [
+    ("客户要case study和pricing", [("consideration", "case study"), ("decision", "pricing")],
+     {"case_study", "pricing"}),
+    ("客户想看demo，下周签contract", [("decision", "demo"), ("decision", "contract")], {"demo"}),
+    ("他们在compare三家供应商", [("consideration", "compare"), ("consideration", "供应商")], set()),
+    ("客户signed了，要onboarding", [("decision", "signed"), ("retention", "onboarding")], {"onboarding_guide"}),
+    ("Клиент хочет demo и прайс", [("decision", "demo"), ("decision", "прайс")], {"demo", "pricing"}),
+])
+def test_english_words_between_chinese_characters_are_words(text, found, requested):
+    assert phrases(text) == found
+    assert set(requested_content_types(text)) == requested
+
+
+@pytest.mark.parametrize("text", ["客户还没有compare过", "客户不要demo", "客户没有signed"])
+def test_an_english_word_negated_the_chinese_way_does_not_count(text):
+    assert phrases(text) == []
+
+
 def test_a_contract_being_decided_stays_a_decision_cue():
     assert phrases("legal is reviewing the contract") == [("decision", "legal"), ("decision", "contract")]
     assert phrases("采购在走合同流程")[-1][0] == "decision"

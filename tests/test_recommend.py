@@ -314,3 +314,13 @@ def test_why_names_words_not_bare_numbers(sample_recommender):
         "CTO of a 50-person SaaS startup, heard about us at a conference, wants to understand what a TMS even does")
     whys = " ".join(i.why for i in rec.items)
     assert "“50”" not in whys and "“TMS”" in whys
+
+
+def test_english_words_inside_a_chinese_description_count(sample_recommender):
+    """Chinese reps write English terms without spaces ("客户要case study和pricing"): the terms are
+    cues and requests as they are in an English sentence."""
+    rec = sample_recommender.recommend("客户要case study和pricing")
+    assert [e.phrase for e in rec.stage.evidence] and rec.stage.stage in ("consideration", "decision")
+    top = [i.asset.content_type for i in rec.items[:2]]
+    assert sorted(top) == ["case_study", "pricing"]
+    assert all(i.asset.language == "zh" for i in rec.items[:2])

@@ -179,3 +179,13 @@ def test_the_settings_averaged_are_those_within_one_standard_error_of_the_best()
     tried = [_setting(0.003, 0.90), _setting(0.01, 0.940), _setting(0.3, 0.947), _setting(1.0, 0.945)]
     assert [t.c for t in training.plateau(tried)] == [0.01, 0.3, 1.0]
     assert [t.c for t in training.plateau([_setting(0.01, 0.80), _setting(0.3, 0.95)])] == [0.3]
+
+
+def test_the_feature_signature_follows_how_cues_are_matched(monkeypatch):
+    """A change to the matching (not only to the cue lists) changes the features, so a saved model
+    trained with the old matching is not used."""
+    from recommender import training
+
+    before = training.feature_signature()
+    monkeypatch.setattr(training, "patterns", lambda: ["(?<!\\w)changed"])
+    assert training.feature_signature() != before
