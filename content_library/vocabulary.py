@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from content_library.languages import has_han
+from content_library.languages import SPACED_LETTER, has_han
 from content_library.placeholders import says_nothing
 
 STAGES: tuple[str, ...] = ("awareness", "consideration", "decision", "retention", "advocacy")
@@ -206,14 +206,15 @@ def _singular(name: str) -> str:
 
 
 def _name_pattern(name: str) -> re.Pattern[str]:
-    """A content type's name inside a longer one: whole words, the last English word also in the
-    plural ("Customer case studies"); Chinese names anywhere in it."""
+    """A content type's name inside a longer one: whole words (an English word may touch Chinese
+    characters: "产品demo"), the last English word also in the plural ("Customer case studies");
+    Chinese names anywhere in it."""
     body = re.escape(name)
     if has_han(name):
         return re.compile(body)
     if name.isascii() and name[-1].isalpha():
         body = f"{re.escape(name[:-1])}(?:y|ies)" if name.endswith("y") else f"{body}(?:s|es)?"
-    return re.compile(rf"(?<!\w){body}(?!\w)")
+    return re.compile(rf"(?<!{SPACED_LETTER}){body}(?!{SPACED_LETTER})")
 
 
 @lru_cache(maxsize=1)

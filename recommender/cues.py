@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from content_library.languages import SPACED_LETTER
 from content_library.vocabulary import CONTENT_TYPES
 from recommender.textnorm import fold, is_han
 
@@ -159,10 +160,8 @@ class CueHit:
     content_type: str | None = None  # set when the cue is a content type the prospect asked for
 
 
-# A letter or digit of a script that spaces its words: where one ends, a word of a spaced script ends.
-# A Chinese character is a word character too, but a rep who writes "客户要case study" or
-# "下周签contract" mixes scripts without spaces, so Chinese next to an English word is a boundary.
-_LETTER = r"[^\W\u3400-\u9fff\uf900-\ufaff]"
+# Word boundaries are between letters of spaced scripts: "客户要case study", "下周签contract".
+_LETTER = SPACED_LETTER
 
 
 def _spaced(pattern: str) -> str:

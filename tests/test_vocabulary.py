@@ -112,6 +112,7 @@ def test_the_names_libraries_give_their_content_types(name, key):
     ("API docs", "knowledge_base"), ("User conference", "event"), ("Competitive battlecard", "comparison_guide"),
     ("Customer case studies", "case_study"), ("ROI calculator tool", "roi_calculator"), ("产品演示", "demo"),
     ("产品演示视频", "demo_video"), ("客户案例", "case_study"), ("Вебинар в записи", "webinar"),
+    ("产品demo", "demo"), ("客户case study", "case_study"), ("webinar回放", "webinar"),  # English inside Chinese
     ("Кейс клиента", "case_study"), ("Integration guide", "how_to_guide"),
 ])
 def test_a_longer_name_that_holds_one_type_is_that_type(name, key):
