@@ -122,7 +122,7 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "героем кейса", "героями кейса", "стать героем", "дать интервью", "дал* интервью", "видеоотзыв*",
         "записать отзыв*",
         # A customer who has brought us new customers.
-        "brought us", "brought in new customer*", "brought in two", "sent us a lead", "sent us leads",
+        "brought us", "brought in new customer*", "sent us a lead", "sent us leads",
         "sent us a referral", "带来了新客户", "带来新客户", "介绍了新客户", "帮我们介绍",
         "привел* нам", "привёл нам", "привел* к нам", "привёл к нам", "привел* новых клиент*", "привёл новых клиент*",
     ),
@@ -160,14 +160,11 @@ class CueHit:
     content_type: str | None = None  # set when the cue is a content type the prospect asked for
 
 
-# Word boundaries are between letters of spaced scripts: "客户要case study", "下周签contract".
-_LETTER = SPACED_LETTER
-
-
 def _spaced(pattern: str) -> str:
-    """`pattern` with its word boundaries and word runs (\\w) taken as letters of spaced scripts."""
-    return (pattern.replace(r"(?<!\w)", f"(?<!{_LETTER})").replace(r"(?!\w)", f"(?!{_LETTER})")
-            .replace(r"\w*", _LETTER + "*"))
+    """`pattern` with its word boundaries and word runs (\\w) taken as letters of spaced scripts
+    (SPACED_LETTER: "客户要case study", "下周签contract")."""
+    return (pattern.replace(r"(?<!\w)", f"(?<!{SPACED_LETTER})").replace(r"(?!\w)", f"(?!{SPACED_LETTER})")
+            .replace(r"\w*", SPACED_LETTER + "*"))
 
 
 # A cue right after a negation does not count: "not comparing vendors yet", "ещё не ищет поставщика".
@@ -208,17 +205,17 @@ def _pattern(cue: str, plural: bool = False) -> str:
         # Chinese has no spaces: a '*' inside stands for a few characters ("合同*到期": 合同明年到期),
         # not the rest of the clause.
         return body.replace(r"\*", r"\w{0,4}")
-    body = body.replace(r"\*", _LETTER + "*")
-    lead = "" if cue.startswith(" ") else f"(?<!{_LETTER})"
+    body = body.replace(r"\*", SPACED_LETTER + "*")
+    lead = "" if cue.startswith(" ") else f"(?<!{SPACED_LETTER})"
     if prefix:
-        return lead + body + _LETTER + "*"
+        return lead + body + SPACED_LETTER + "*"
     if cue.endswith(" "):
         return lead + body + " "
     if plural and cue.isascii():
         body = body[:-1] + "(?:y|ies)" if cue.endswith("y") else body + "(?:s|es)?"
     elif plural:  # Cyrillic: every word inflects (кейсы, кейсов; «база знаний» → «базу знаний»)
-        body = r"\ ".join(_russian_stem(word) + _LETTER + "{0,3}" for word in cue.strip().split())
-    return lead + body + f"(?!{_LETTER})"
+        body = r"\ ".join(_russian_stem(word) + SPACED_LETTER + "{0,3}" for word in cue.strip().split())
+    return lead + body + f"(?!{SPACED_LETTER})"
 
 
 _RUSSIAN_ENDING = re.compile(r"[аяоеёиыуюйь]{1,2}$")
