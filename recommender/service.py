@@ -33,6 +33,7 @@ from content_library.vocabulary import STAGES
 from recommender.classifier import CueClassifier, StageResult
 from recommender.cues import requested_content_types, requested_language
 from recommender.embedder import Embedder
+from recommender.language_bias import language_directions
 from recommender.lexical import BM25Index
 from recommender.ranking import AssetView, Candidate, RankedItem, rank
 from recommender.textnorm import fold
@@ -138,6 +139,9 @@ class Recommender:
         self._documents: dict[int, tuple[str, str]] = {}  # id -> (hash of the indexed text, indexed text)
         self._titles: dict[int, tuple[str, str]] = {}  # id -> (hash of the title, title)
         self._reference = np.zeros((0, 1), dtype=np.float32)
+        # language -> the direction of its cosine offset (language_bias), for the mix of whole-text
+        # and title cosines that dense relevance is.
+        self._language_directions: dict[str, np.ndarray] = {}
         self._main_language: str | None = None  # the language most active assets are in
         self._languages: frozenset[str] = frozenset()  # every language active assets are in
 
@@ -181,6 +185,12 @@ class Recommender:
             sample = ids if len(ids) <= REFERENCE_SAMPLE else \
                 [ids[i] for i in np.random.default_rng(0).choice(len(ids), REFERENCE_SAMPLE, replace=False)]
             self._reference = self.vectors.vectors(sample) if sample else np.zeros((0, 1), dtype=np.float32)
+            sample_languages = [views[i].language for i in sample]
+            documents_bias = language_directions(self._reference, sample_languages)
+            titles_bias = language_directions(self.titles.vectors(sample), sample_languages) if sample else {}
+            self._language_directions = {
+                language: (1 - TITLE_WEIGHT) * direction + TITLE_WEIGHT * titles_bias[language]
+                for language, direction in documents_bias.items()}
             languages = Counter(v.language.split("-")[0] for v in views.values())
             self._main_language = languages.most_common(1)[0][0] if languages else None
             self._languages = frozenset(languages)
@@ -342,8 +352,11 @@ class Recommender:
         documents = self.vectors.vectors(ids)
         dense = (documents @ vector).tolist()
         title = (self.titles.vectors(ids) @ vector).tolist()
-        return [Candidate(self.assets[i], (1 - TITLE_WEIGHT) * d + TITLE_WEIGHT * t, float(bm25[self._positions[i]]),
-                          documents[n])
+        # Less the offset the ask's cosine has for the asset's language alone (language_bias).
+        offsets = {language: float(direction @ vector) for language, direction in self._language_directions.items()}
+        return [Candidate(self.assets[i],
+                          (1 - TITLE_WEIGHT) * d + TITLE_WEIGHT * t - offsets.get(self.assets[i].language.split("-")[0], 0.0),
+                          float(bm25[self._positions[i]]), documents[n])
                 for n, (i, d, t) in enumerate(zip(ids, dense, title, strict=True))]
 
     def _dense_score(self, asset_id: int, vector: np.ndarray) -> float:

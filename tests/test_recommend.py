@@ -324,3 +324,12 @@ def test_english_words_inside_a_chinese_description_count(sample_recommender):
     top = [i.asset.content_type for i in rec.items[:2]]
     assert sorted(top) == ["case_study", "pricing"]
     assert all(i.asset.language == "zh" for i in rec.items[:2])
+
+
+def test_a_chinese_ask_for_a_sandbox_gets_the_english_trial_before_unrelated_chinese_pages(sample_recommender):
+    """The library has no Chinese free trial. The embedder puts every Chinese page nearer a Chinese
+    ask than any English one; with that offset taken off (language_bias), the trial the prospect
+    asked for comes before the Chinese pricing and ROI pages."""
+    rec = sample_recommender.recommend("客户的IT想要一个sandbox测一下API，然后再决定")
+    types = [i.asset.content_type for i in rec.items]
+    assert "free_trial" in types[:3], types
