@@ -141,6 +141,11 @@ def language_code(value: str) -> str:
     return name
 
 
+def base_language(code: str) -> str:
+    """A language code without its region or script: "zh-hant" → "zh", "en-us" → "en"."""
+    return code.split("-")[0]
+
+
 def has_han(text: str) -> bool:
     """Whether the text holds a Chinese character (Han ideograph)."""
     return _HAN.search(text) is not None
@@ -155,10 +160,10 @@ def language_neutral_url(url: str, language: str) -> str:
     Sites keep one page's translations under one path that way, so two assets of one type in two
     languages with the same neutral URL are one page in two languages, however differently their
     descriptions were written."""
-    base = language.lower().replace("_", "-").split("-")[0]
+    base = base_language(language.lower().replace("_", "-"))
 
     def names_it(part: str) -> bool:
-        return part.lower().replace("_", "-").split("-")[0] == base
+        return base_language(part.lower().replace("_", "-")) == base
 
     parts = urlsplit(url.strip())
     labels = parts.netloc.lower().split(".")

@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from content_library.languages import base_language
 from content_library.models import (
     Asset,
     AssetShare,
@@ -141,7 +142,7 @@ def list_assets(
     if stage:
         assets = [a for a in assets if stage in a.stages]
     if language:
-        assets = [a for a in assets if a.language.split("-")[0] == language.split("-")[0]]
+        assets = [a for a in assets if base_language(a.language) == base_language(language)]
     if tag:
         assets = [a for a in assets if tag.lower() in a.tags]
     return assets

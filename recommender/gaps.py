@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import numpy as np
 from sqlmodel import Session, select
 
-from content_library.languages import detect_language
+from content_library.languages import base_language, detect_language
 from content_library.models import Asset, AssetShare, Feedback, QueryLog, StageCorrection, utcnow
 from content_library.vocabulary import CONTENT_TYPE_BY_KEY, CONTENT_TYPES, STAGES
 from recommender.stages import CANONICAL
@@ -173,14 +173,14 @@ def build_digest(session: Session, embedder, *, now: datetime | None = None, sin
             or (q.match_strength is not None and q.match_strength < WEAK_MATCH)]
     corrections = list(session.exec(select(StageCorrection).where(StageCorrection.created_at >= start,
                                                                   StageCorrection.created_at < now)))
-    languages = sorted({a.language.split("-")[0] for a in assets} | {detect_language(q.text) for q in asks})
+    languages = sorted({base_language(a.language) for a in assets} | {detect_language(q.text) for q in asks})
     tag_values = {dim: sorted({t.split(":", 1)[1] for a in assets for t in a.tags if t.startswith(dim + ":")})
                   for dim in TAG_DIMENSIONS}
     reports = []
     for stage in STAGES:
         in_stage = [a for a in assets if stage in a.stages]
         have_types = {a.content_type for a in in_stage}
-        per_language = {lang: sum(1 for a in in_stage if a.language.split("-")[0] == lang) for lang in languages}
+        per_language = {lang: sum(1 for a in in_stage if base_language(a.language) == lang) for lang in languages}
         empty_tags = {dim: [v for v in values if not any(f"{dim}:{v}" in a.tags for a in in_stage)]
                       for dim, values in tag_values.items() if values}
         reports.append(StageReport(

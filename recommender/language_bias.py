@@ -21,6 +21,8 @@ from collections import defaultdict
 
 import numpy as np
 
+from content_library.languages import base_language
+
 # How many documents of a language count as much as the assumption "no offset" (a language with
 # this many documents has half its measured offset taken off).
 PRIOR_DOCUMENTS = 5
@@ -35,6 +37,6 @@ def language_directions(vectors: np.ndarray, languages: list[str]) -> dict[str, 
     overall = vectors.mean(axis=0)
     rows: dict[str, list[int]] = defaultdict(list)
     for row, language in enumerate(languages):
-        rows[language.split("-")[0]].append(row)
+        rows[base_language(language)].append(row)
     return {language: (vectors[members].mean(axis=0) - overall) * (len(members) / (len(members) + PRIOR_DOCUMENTS))
             for language, members in rows.items()}

@@ -11,7 +11,7 @@ from functools import cached_property
 
 import numpy as np
 
-from content_library.languages import language_neutral_url
+from content_library.languages import base_language, language_neutral_url
 from content_library.vocabulary import CONTENT_TYPE_BY_KEY
 from recommender.stages import CANONICAL
 
@@ -93,7 +93,7 @@ class RankedItem:
 
 def may_be_versions(a: AssetView, b: AssetView) -> bool:
     """Whether two assets could be one page in two languages: one content type, two languages."""
-    return a.content_type == b.content_type and _base(a.language) != _base(b.language)
+    return a.content_type == b.content_type and base_language(a.language) != base_language(b.language)
 
 
 def same_page(a: AssetView, b: AssetView, cosine: float) -> bool:
@@ -152,7 +152,7 @@ def diverse_order(ordered: list[RankedItem], n: int, language: str | None = None
         for position, item in enumerate(remaining):
             if item.score <= best_score:
                 break
-            if language and _base(item.asset.language) not in readable and any(
+            if language and base_language(item.asset.language) not in readable and any(
                     is_version(item, p) for p in picked):
                 continue
             adjusted = item.score - SAME_TYPE_PENALTY * type_counts.get(item.asset.content_type, 0)
@@ -161,9 +161,9 @@ def diverse_order(ordered: list[RankedItem], n: int, language: str | None = None
         if best_at < 0:  # everything left is a version of an earlier pick
             break
         best = remaining.pop(best_at)
-        if language and _base(best.asset.language) != language:
+        if language and base_language(best.asset.language) != language:
             for position, item in enumerate(remaining):
-                if _base(item.asset.language) == language and is_version(item, best):
+                if base_language(item.asset.language) == language and is_version(item, best):
                     # The version comes later (lower score); `best` goes back where it was, so
                     # `remaining` stays in score order and the early stop above stays exact.
                     remaining.pop(position)
@@ -173,10 +173,6 @@ def diverse_order(ordered: list[RankedItem], n: int, language: str | None = None
         picked.append(best)
         type_counts[best.asset.content_type] = type_counts.get(best.asset.content_type, 0) + 1
     return picked
-
-
-def _base(language: str) -> str:
-    return language.split("-")[0]
 
 
 def rank(
@@ -212,14 +208,14 @@ def rank(
         if demoted:
             score -= demoted.get(c.asset.id, 0.0)
         if language:
-            asset_language = _base(c.asset.language)
+            asset_language = base_language(c.asset.language)
             if asset_language == language:
                 score += LANGUAGE_BONUS
             elif asset_language == fallback_language:
                 score += FALLBACK_LANGUAGE_BONUS
         if (requested or {}).get(c.asset.content_type):
             score += REQUESTED_TYPE_BONUS
-        if requested_language and _base(c.asset.language) == requested_language:
+        if requested_language and base_language(c.asset.language) == requested_language:
             score += REQUESTED_LANGUAGE_BONUS
         scored.append(RankedItem(c.asset, score, relevance, fit, fit_stage, "", c.vector))
     ordered = sorted(scored, key=lambda r: (-r.score, r.asset.id))

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from content_library.db import session_scope
-from content_library.languages import detect_language
+from content_library.languages import base_language, detect_language
 from content_library.models import QueryLog
 from content_library.repository import (
     active_stamps,
@@ -191,7 +191,7 @@ class Recommender:
             self._language_directions = {
                 language: (1 - TITLE_WEIGHT) * direction + TITLE_WEIGHT * titles_bias[language]
                 for language, direction in documents_bias.items()}
-            languages = Counter(v.language.split("-")[0] for v in views.values())
+            languages = Counter(base_language(v.language) for v in views.values())
             self._main_language = languages.most_common(1)[0][0] if languages else None
             self._languages = frozenset(languages)
             self.demoted, self.feedback_version, self.version = demoted, feedback_version, version
@@ -232,13 +232,13 @@ class Recommender:
         if not filters.active():
             return None
         tags = {t.lower() for t in filters.tags}
-        lang = filters.language.split("-")[0].lower() if filters.language else None
+        lang = base_language(filters.language).lower() if filters.language else None
         return np.asarray(
             [
                 a.id for a in self.assets.values()
                 if (not filters.stage or filters.stage in a.stages)
                 and (not filters.content_type or a.content_type == filters.content_type)
-                and (not lang or a.language.split("-")[0] == lang)
+                and (not lang or base_language(a.language) == lang)
                 and (not tags or tags <= set(a.tags))
             ],
             dtype=np.int64,
@@ -355,7 +355,7 @@ class Recommender:
         # Less the offset the ask's cosine has for the asset's language alone (language_bias).
         offsets = {language: float(direction @ vector) for language, direction in self._language_directions.items()}
         return [Candidate(self.assets[i],
-                          (1 - TITLE_WEIGHT) * d + TITLE_WEIGHT * t - offsets.get(self.assets[i].language.split("-")[0], 0.0),
+                          (1 - TITLE_WEIGHT) * d + TITLE_WEIGHT * t - offsets.get(base_language(self.assets[i].language), 0.0),
                           float(bm25[self._positions[i]]), documents[n])
                 for n, (i, d, t) in enumerate(zip(ids, dense, title, strict=True))]
 
