@@ -17,11 +17,12 @@ from content_library.placeholders import says_nothing
 # Script ranges -> language, checked by the share of letters in each.
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")  # Japanese hiragana and katakana
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN_CHARS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = re.compile(f"[{_HAN_CHARS}]")
 # A letter or digit of a script that spaces its words, for word boundaries in regular expressions. A
 # Chinese character is a word character too, but reps and marketers write English words between
 # Chinese ones without spaces ("客户要case study", "产品demo"): there the English word ends.
-SPACED_LETTER = r"[^\W\u3400-\u9fff\uf900-\ufaff]"
+SPACED_LETTER = f"[^\\W{_HAN_CHARS}]"
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _SCRIPTS = {
     "el": re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]"),

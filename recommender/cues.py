@@ -181,9 +181,10 @@ def negated(folded: str, start: int, han: bool) -> bool:
     before = folded[max(0, start - 30):start]
     if not han and _NEGATION_WORDS.search(before):
         return True
-    if not han and not (before.rstrip() and is_han(before.rstrip()[-1])):
+    before = before.rstrip()
+    if not han and not (before and is_han(before[-1])):
         return False
-    match = _NEGATION_HAN.search(before.rstrip())
+    match = _NEGATION_HAN.search(before)
     return bool(match) and not _a_not_a(folded, max(0, start - 30) + match.start(1), match.group(1))
 
 
