@@ -44,6 +44,9 @@ def main() -> None:
     if not args.skip_slack:
         print("## /journey through `journeybot serve` (signed HTTP, local Slack stand-in)\n")
         print(slack_latency.table(slack_latency.run()))
+        print()
+        print("## A library change between two `journeybot serve` processes on one database\n")
+        print(slack_latency.propagation_table(slack_latency.propagation()))
 
 
 if __name__ == "__main__":

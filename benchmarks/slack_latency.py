@@ -4,6 +4,10 @@ A real `journeybot serve` process (waitress, its default thread count) on the sa
 a local stand-in for Slack's Web API and response URLs. Each ask is a signed slash-command POST;
 "ack" is the HTTP round trip, "answer" the time from sending until the answer reaches the response
 URL. Sequential asks first, then rounds of N concurrent asks.
+
+`propagation` runs two `serve` processes on one new SQLite database (each with its own data directory and
+index, as two machines would) and times a library change made through one until the other's next
+`/journey` answer shows it.
 """
 
 from __future__ import annotations
@@ -97,6 +101,75 @@ def run(sequential: int = 40, concurrency: int = 20, rounds: int = 3, burst: int
     }
 
 
+def propagation(rounds: int = 10) -> dict[str, float]:
+    """Seconds from a `/content add` (or `archive`) acknowledged by one worker until the other
+    worker's next answer includes (or leaves out) the asset; alternating which worker writes."""
+    standin = SlackStandIn()
+    root = Path(tempfile.mkdtemp(prefix="journeybot-propagation-bench-"))
+    env = {**os.environ, "SLACK_API_URL": standin.api_url, "SLACK_BOT_TOKEN": "xoxb-bench",
+           "SLACK_SIGNING_SECRET": SECRET, "MARKETER_USER_IDS": "U0MKT"}
+    env["DATABASE_URL"] = f"sqlite:///{root / 'shared.db'}"  # a fresh one, never the user's
+    cmd = [sys.executable, "-m", "bot"]
+    subprocess.run([*cmd, "library", "seed"], env={**env, "JOURNEYBOT_DATA_DIR": str(root / "seed")},
+                   check=True, capture_output=True)
+    servers, signers = [], []
+    counter = iter(range(10**9))
+    ask = "Cold-chain carrier's CFO wants an ROI calculator for reefer fuel savings before signing"
+
+    def answer(signer: SlackSigner, text: str, command: str = "/journey", user: str = "U0REP") -> str:
+        name = f"p{next(counter)}"
+        reply = signer.command(text, command=command, user=user, response_url=standin.response_url(name))
+        if reply.status != 200:
+            raise RuntimeError(f"{command} got HTTP {reply.status}")
+        if command == "/content" and reply.body:
+            return reply.body
+        return str(standin.wait_for(f"/respond/{name}", timeout=60)[0].body)
+
+    try:
+        for name in ("a", "b"):
+            port = _free_port()
+            servers.append(subprocess.Popen([*cmd, "serve", "--host", "127.0.0.1", "--port", str(port)],
+                                            env={**env, "JOURNEYBOT_DATA_DIR": str(root / name)},
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            signers.append(SlackSigner(f"http://127.0.0.1:{port}/slack/events", SECRET))
+            _wait_healthy(port, servers[-1])
+        for signer in signers:  # warm-up
+            answer(signer, ask)
+        seconds = []
+        for r in range(rounds):
+            writer, reader = signers[r % 2], signers[1 - r % 2]
+            url = f"https://freightline.example/tools/reefer-fuel-roi-{r}"
+            added = answer(writer, f'add {url} "Reefer fuel ROI calculator for cold-chain carriers" stage=decision '
+                                   'type="roi calculator" tags=industry:cold-chain', command="/content", user="U0MKT")
+            if "Added" not in added:
+                raise RuntimeError(f"the add was refused: {added}")
+            changed = time.monotonic()
+            if url not in answer(reader, ask):
+                raise RuntimeError("the other worker's next answer did not show the added asset")
+            seconds.append(time.monotonic() - changed)
+            if "Archived" not in answer(reader, f"archive {url}", command="/content", user="U0MKT"):
+                raise RuntimeError("the archive was refused")
+            changed = time.monotonic()
+            if url in answer(writer, ask):
+                raise RuntimeError("the other worker's next answer still showed the archived asset")
+            seconds.append(time.monotonic() - changed)
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=20)
+        standin.close()
+    return {"n": len(seconds), "p50": _pct(seconds, .5), "max": max(seconds)}
+
+
+def propagation_table(result: dict[str, float]) -> str:
+    return "\n".join([
+        "| change through one worker → the other's next answer | changes | p50 | max |",
+        "|---|---:|---:|---:|",
+        f"| add, then archive, alternating workers | {result['n']} | {result['p50'] * 1000:.0f} ms | "
+        f"{result['max'] * 1000:.0f} ms |",
+        "\nGoal: within 5 s."])
+
+
 def _wait_healthy(port: int, server: subprocess.Popen, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -123,3 +196,5 @@ def table(results: dict[str, dict[str, float]]) -> str:
 
 if __name__ == "__main__":
     print(table(run()))
+    print()
+    print(propagation_table(propagation()))

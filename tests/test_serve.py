@@ -97,8 +97,10 @@ def test_serve_answers_journey_over_http(env, standin):
 
 def test_two_workers_and_two_clocks_share_one_postgres_database(env, standin, tmp_path):
     """Two `serve` processes (each with its own data directory and index, as on two machines) and two
-    digest posters on one PostgreSQL database: a library change made through either worker reaches
-    `/journey` in the other within 5 seconds, and the week's digest is posted once."""
+    digest posters on one PostgreSQL database: a library change made through either worker is in the
+    other's very next `/journey` answer (no polling interval to wait out; how long that answer takes is
+    measured in benchmarks/slack_latency.py, not here, where the CI machine's load sets it), and the
+    week's digest is posted once."""
     env.update(DATABASE_URL=postgres_url_or_skip(), MARKETER_USER_IDS="U0MKT")
     assert run(env, "library", "seed").returncode == 0
     workers, signers = [], []
@@ -123,11 +125,9 @@ def test_two_workers_and_two_clocks_share_one_postgres_database(env, standin, tm
         added = answer(a, f'add {url} "Reefer fuel ROI calculator for cold-chain carriers" stage=decision '
                           'type="roi calculator" tags=industry:cold-chain', user="U0MKT", command="/content")
         assert "Added" in added
-        changed = time.monotonic()
-        assert url in answer(b, ask) and time.monotonic() - changed < 5
+        assert url in answer(b, ask)
         assert "Archived" in answer(b, f"archive {url}", user="U0MKT", command="/content")
-        changed = time.monotonic()
-        assert url not in answer(a, ask) and time.monotonic() - changed < 5
+        assert url not in answer(a, ask)
 
         clocks = [subprocess.Popen([*JOURNEYBOT, "digest", "--post", "#marketing"], stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True,
