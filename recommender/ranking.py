@@ -53,6 +53,11 @@ class AssetView:
     language: str
 
     @cached_property
+    def base_language(self) -> str:
+        """The language without its region ('zh-hant' -> 'zh'): what ranking compares."""
+        return base_language(self.language)
+
+    @cached_property
     def neutral_url(self) -> str:
         """The URL without the marks of the asset's language (see TRANSLATION)."""
         return language_neutral_url(self.url, self.language)
@@ -93,7 +98,7 @@ class RankedItem:
 
 def may_be_versions(a: AssetView, b: AssetView) -> bool:
     """Whether two assets could be one page in two languages: one content type, two languages."""
-    return a.content_type == b.content_type and base_language(a.language) != base_language(b.language)
+    return a.content_type == b.content_type and a.base_language != b.base_language
 
 
 def same_page(a: AssetView, b: AssetView, cosine: float) -> bool:
@@ -152,7 +157,7 @@ def diverse_order(ordered: list[RankedItem], n: int, language: str | None = None
         for position, item in enumerate(remaining):
             if item.score <= best_score:
                 break
-            if language and base_language(item.asset.language) not in readable and any(
+            if language and item.asset.base_language not in readable and any(
                     is_version(item, p) for p in picked):
                 continue
             adjusted = item.score - SAME_TYPE_PENALTY * type_counts.get(item.asset.content_type, 0)
@@ -161,9 +166,9 @@ def diverse_order(ordered: list[RankedItem], n: int, language: str | None = None
         if best_at < 0:  # everything left is a version of an earlier pick
             break
         best = remaining.pop(best_at)
-        if language and base_language(best.asset.language) != language:
+        if language and best.asset.base_language != language:
             for position, item in enumerate(remaining):
-                if base_language(item.asset.language) == language and is_version(item, best):
+                if item.asset.base_language == language and is_version(item, best):
                     # The version comes later (lower score); `best` goes back where it was, so
                     # `remaining` stays in score order and the early stop above stays exact.
                     remaining.pop(position)
@@ -208,14 +213,14 @@ def rank(
         if demoted:
             score -= demoted.get(c.asset.id, 0.0)
         if language:
-            asset_language = base_language(c.asset.language)
+            asset_language = c.asset.base_language
             if asset_language == language:
                 score += LANGUAGE_BONUS
             elif asset_language == fallback_language:
                 score += FALLBACK_LANGUAGE_BONUS
         if (requested or {}).get(c.asset.content_type):
             score += REQUESTED_TYPE_BONUS
-        if requested_language and base_language(c.asset.language) == requested_language:
+        if requested_language and c.asset.base_language == requested_language:
             score += REQUESTED_LANGUAGE_BONUS
         scored.append(RankedItem(c.asset, score, relevance, fit, fit_stage, "", c.vector))
     ordered = sorted(scored, key=lambda r: (-r.score, r.asset.id))
@@ -223,7 +228,8 @@ def rank(
     page = picked[offset:offset + k]
     shown = {item.asset.id for item in picked}
     for item in page:
-        item.versions = [o.asset for o in ordered if o.asset.id not in shown and is_version(o, item)]
+        item.versions = [o.asset for o in ordered if o.asset.content_type == item.asset.content_type
+                         and o.asset.id not in shown and is_version(o, item)]
         shown.update(v.id for v in item.versions)  # a version close to two items is named under the first
         terms = matched_terms(item.asset) if matched_terms else ()
         item.why = explain(item.asset, item.fit_stage, item.stage_fit, top_stage,

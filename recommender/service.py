@@ -191,7 +191,7 @@ class Recommender:
             self._language_directions = {
                 language: (1 - TITLE_WEIGHT) * direction + TITLE_WEIGHT * titles_bias[language]
                 for language, direction in documents_bias.items()}
-            languages = Counter(base_language(v.language) for v in views.values())
+            languages = Counter(v.base_language for v in views.values())
             self._main_language = languages.most_common(1)[0][0] if languages else None
             self._languages = frozenset(languages)
             self.demoted, self.feedback_version, self.version = demoted, feedback_version, version
@@ -238,7 +238,7 @@ class Recommender:
                 a.id for a in self.assets.values()
                 if (not filters.stage or filters.stage in a.stages)
                 and (not filters.content_type or a.content_type == filters.content_type)
-                and (not lang or base_language(a.language) == lang)
+                and (not lang or a.base_language == lang)
                 and (not tags or tags <= set(a.tags))
             ],
             dtype=np.int64,
@@ -349,15 +349,17 @@ class Recommender:
         ids = [i for i in hits if i in self.assets]
         if not ids:
             return []
+        views = [self.assets[i] for i in ids]
         documents = self.vectors.vectors(ids)
-        dense = (documents @ vector).tolist()
-        title = (self.titles.vectors(ids) @ vector).tolist()
+        # In float64, as Python floats would be: the same sums, one array operation each.
+        dense = (1 - TITLE_WEIGHT) * (documents @ vector).astype(np.float64) \
+            + TITLE_WEIGHT * (self.titles.vectors(ids) @ vector).astype(np.float64)
         # Less the offset the ask's cosine has for the asset's language alone (language_bias).
         offsets = {language: float(direction @ vector) for language, direction in self._language_directions.items()}
-        return [Candidate(self.assets[i],
-                          (1 - TITLE_WEIGHT) * d + TITLE_WEIGHT * t - offsets.get(base_language(self.assets[i].language), 0.0),
-                          float(bm25[self._positions[i]]), documents[n])
-                for n, (i, d, t) in enumerate(zip(ids, dense, title, strict=True))]
+        dense -= np.fromiter((offsets.get(v.base_language, 0.0) for v in views), dtype=np.float64, count=len(ids))
+        lexical = bm25[[self._positions[i] for i in ids]].astype(np.float64)
+        return [Candidate(v, d, b, documents[n])
+                for n, (v, d, b) in enumerate(zip(views, dense.tolist(), lexical.tolist(), strict=True))]
 
     def _dense_score(self, asset_id: int, vector: np.ndarray) -> float:
         return float(self.vectors.vector(asset_id) @ vector)
