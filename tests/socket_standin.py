@@ -19,6 +19,7 @@ class SocketModeStandIn:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.received: list[dict] = []
+        self.received_at: list[float] = []  # time.monotonic() when each message arrived
         self.connected = threading.Event()
         self.cond = threading.Condition()
         self.conn: socket.socket | None = None
@@ -74,6 +75,7 @@ class SocketModeStandIn:
                 elif opcode == 0x1:
                     with self.cond:
                         self.received.append(json.loads(payload))
+                        self.received_at.append(time.monotonic())
                         self.cond.notify_all()
         except (ConnectionError, OSError):
             return
@@ -97,9 +99,9 @@ class SocketModeStandIn:
         deadline = time.monotonic() + timeout
         with self.cond:
             while True:
-                for m in self.received:
+                for m, at in zip(self.received, self.received_at, strict=True):
                     if m.get("envelope_id") == envelope_id:
-                        return m, time.monotonic()
+                        return m, at
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise AssertionError(f"no ack for envelope {envelope_id}; got {self.received}")
