@@ -18,7 +18,7 @@ Commands:
   :stage NAME    the stage is NAME: re-rank the last answer (and teach the classifier)
   /content …     manage the library, as in Slack (/content help lists the commands)
   :help          this help
-  :quit          leave (Ctrl-D works too)"""
+  :quit          leave (quit, exit and Ctrl-D work too)"""
 
 PAGE = 5
 
@@ -42,7 +42,8 @@ def run_console(rt: Runtime, stdin: TextIO, echo: Callable[..., None]) -> None:
         line = line.strip()
         if not line:
             continue
-        if line in (":quit", ":q", ":exit"):
+        # Bare "quit" and "exit" too: typed out of habit, and as a description they would say nothing.
+        if line.lower() in (":quit", ":q", ":exit", "quit", "exit", "выход", "退出"):
             break
         if line == ":help":
             echo(HELP)

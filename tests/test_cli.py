@@ -49,6 +49,12 @@ def test_the_console_on_an_empty_library_says_how_to_fill_it():
     assert "The content library is empty: `journeybot library seed`" in chat
 
 
+@pytest.mark.parametrize("word", ["quit", "EXIT", "выход", "退出"])
+def test_the_console_leaves_on_a_bare_quit_or_exit(seeded, word):
+    chat = run("chat", input=f"{word}\nCFO wants pricing\n").output
+    assert chat.rstrip().endswith("Bye.") and "Stage:" not in chat and "can't tell" not in chat
+
+
 def test_list_json_has_the_asset_fields_and_filters(seeded):
     assets = json.loads(run("library", "list", "--json", "--stage", "偏好", "--type", "pricing").output)
     assert assets and {a["content_type"] for a in assets} == {"pricing"}
