@@ -262,8 +262,12 @@ def parse_content_type(value: str) -> str:
     # Only a near spelling is suggested: among hundreds of short names a loose match is a false
     # friend ("podcast" is no "post", "slide deck" no "side by side").
     suggestions = closest(value, list(_CONTENT_TYPE_NAMES), cutoff=0.75)
+    # A name that is a word of longer names points at their types too: "template" at the buying
+    # guide ("RFP template") and the proposal ("contract template"), not at the closest spelling only.
+    words = {f" {name} ", f" {_singular(name)} "}
+    suggestions += [known for known in _CONTENT_TYPE_NAMES if any(w in f" {known} " for w in words)]
     # Suggest canonical keys, not the alias that happened to be closest.
-    keys = list(dict.fromkeys(_CONTENT_TYPE_NAMES[s] for s in suggestions))
+    keys = list(dict.fromkeys(_CONTENT_TYPE_NAMES[s] for s in suggestions))[:3]
     raise UnknownName("content type", value, keys)
 
 

@@ -171,6 +171,15 @@ def test_a_misspelt_content_type_gets_the_type(typo, key):
     assert err.value.suggestions[0] == key
 
 
+@pytest.mark.parametrize("name, keys", [("template", ["buying_guide", "proposal_template"]),
+                                       ("Templates", ["buying_guide", "proposal_template"]),
+                                       ("program", ["referral_program", "loyalty_program", "advocacy_program"])])
+def test_a_word_of_longer_type_names_suggests_their_types(name, keys):
+    with pytest.raises(UnknownName) as err:
+        parse_content_type(name)
+    assert err.value.suggestions == keys
+
+
 def test_unknown_content_type_suggests_keys():
     with pytest.raises(UnknownName) as err:
         parse_content_type("case studdy")
