@@ -117,29 +117,33 @@ CONTENT_TYPE_BY_KEY: dict[str, ContentType] = {ct.key: ct for ct in CONTENT_TYPE
 # "checklist" or "workshop" says little about the stage.
 LIBRARY_TYPE_NAMES: dict[str, tuple[str, ...]] = {
     "how_to_guide": ("checklist", "playbook", "worksheet", "toolkit", "tip sheet", "best practices guide",
-                     "чек-лист", "чеклист", "检查清单"),
-    "blog_post": ("press release", "news article", "пресс-релиз", "新闻稿"),
+                     "template", "чек-лист", "чеклист", "检查清单", "шаблон", "шаблоны", "模板"),
+    "blog_post": ("press release", "news article", "news", "company news", "пресс-релиз", "новости", "新闻稿"),
     "video": ("animated video", "whiteboard video"),
-    "course": ("online course", "e-learning", "elearning"),
+    "course": ("online course", "e-learning", "elearning", "masterclass", "мастер-класс"),
     "research_report": ("benchmark report", "trend report", "industry report", "state of the industry report"),
     "event": ("trade show", "workshop", "live event", "virtual event", "in-person event", "roundtable", "summit",
-              "выставка", "展会", "峰会"),
-    "comparison_guide": ("battle card", "competitive comparison", "vs page", "comparison page"),
+              "hackathon", "выставка", "展会", "峰会"),
+    "comparison_guide": ("battle card", "competitive comparison", "vs page", "comparison page", "competitor analysis",
+                         "competitive analysis"),
     "case_study": ("client story", "customer case", "customer success story video"),
     "webinar": ("webcast", "web seminar", "online seminar"),
     "buying_guide": ("buyer guide", "evaluation guide", "rfp template", "requirements checklist"),
     "datasheet": ("solution brief", "product brief", "one pager", "one-pager", "fact sheet", "brochure",
-                  "product brochure", "брошюра", "产品介绍", "产品彩页"),
+                  "product brochure", "catalog", "catalogue", "product catalog", "брошюра", "каталог", "产品介绍",
+                  "产品彩页", "产品目录"),
     "faq": ("q&a", "q & a", "questions and answers"),
     "demo_video": ("interactive tour", "self-guided tour"),
-    "review": ("award", "customer testimonial", "video testimonial", "analyst review"),
-    "proposal_template": ("rfp response", "security questionnaire", "order form", "contract template"),
+    "review": ("award", "customer testimonial", "video testimonial", "analyst review", "g2 badge", "review badge"),
+    "proposal_template": ("rfp response", "security questionnaire", "order form", "contract template",
+                          "statement of work"),
     "promotion": ("special offer", "limited offer"),
     "onboarding_guide": ("getting started guide", "quick start guide", "quickstart", "implementation guide",
-                         "setup checklist", "welcome kit"),
+                         "setup checklist", "welcome kit", "welcome email"),
     "knowledge_base": ("help article", "knowledge base article", "kb article", "support article", "user guide",
-                       "user manual", "руководство пользователя", "用户手册", "使用手册"),
+                       "user manual", "wiki", "руководство пользователя", "用户手册", "使用手册"),
     "newsletter": ("email newsletter", "changelog", "product digest"),
+    "referral_program": ("affiliate program",),
     "advocacy_program": ("champion program", "champions program", "reference program", "customer reference program",
                          "ambassador program"),
 }
@@ -229,7 +233,8 @@ def _name_patterns() -> tuple[tuple[re.Pattern[str], str, str], ...]:
 # "Integration guide").
 _FORM_NAMES = frozenset(normalise_name(n) for n in (
     "video", "видео", "视频", "article", "статья", "文章", "post", "blog", "блог", "博客", "guide", "指南",
-    "руководство", "report", "отчёт", "отчет", "报告", "book", "checklist", "чек-лист", "чеклист", "检查清单"))
+    "руководство", "report", "отчёт", "отчет", "报告", "book", "checklist", "чек-лист", "чеклист", "检查清单",
+    "template", "шаблон", "模板"))
 
 
 def content_types_named_in(name: str) -> list[str]:
@@ -262,10 +267,13 @@ def parse_content_type(value: str) -> str:
     # Only a near spelling is suggested: among hundreds of short names a loose match is a false
     # friend ("podcast" is no "post", "slide deck" no "side by side").
     suggestions = closest(value, list(_CONTENT_TYPE_NAMES), cutoff=0.75)
-    # A name that is a word of longer names points at their types too: "template" at the buying
-    # guide ("RFP template") and the proposal ("contract template"), not at the closest spelling only.
+    # A word that several types' names share names a family ("program": referral, loyalty, advocacy
+    # programs; "sheet": tip sheet, data sheet): its members are suggested. A word of one type's names
+    # only ("analysis" of "competitor analysis") is no such family, and suggests nothing by itself.
     words = {f" {name} ", f" {_singular(name)} "}
-    suggestions += [known for known in _CONTENT_TYPE_NAMES if any(w in f" {known} " for w in words)]
+    family = [known for known in _CONTENT_TYPE_NAMES if any(w in f" {known} " for w in words)]
+    if len({_CONTENT_TYPE_NAMES[known] for known in family}) > 1:
+        suggestions += family
     # Suggest canonical keys, not the alias that happened to be closest.
     keys = list(dict.fromkeys(_CONTENT_TYPE_NAMES[s] for s in suggestions))[:3]
     raise UnknownName("content type", value, keys)

@@ -100,7 +100,11 @@ def test_content_type_aliases(name, key):
      ("Battle card", "comparison_guide"), ("Trade show", "event"), ("Help articles", "knowledge_base"),
      ("Getting started guide", "onboarding_guide"), ("Security questionnaire", "proposal_template"),
      ("Interactive demo", "demo_video"), ("Q&A", "faq"), ("Champion program", "advocacy_program"),
-     ("Брошюра", "datasheet"), ("用户手册", "knowledge_base")],
+     ("Брошюра", "datasheet"), ("用户手册", "knowledge_base"), ("Templates", "how_to_guide"), ("Шаблоны", "how_to_guide"),
+     ("模板", "how_to_guide"), ("Wiki", "knowledge_base"), ("Masterclass", "course"), ("Hackathon", "event"),
+     ("Competitor analysis", "comparison_guide"), ("Product catalog", "datasheet"), ("G2 badge", "review"),
+     ("News", "blog_post"), ("Statement of work", "proposal_template"), ("Welcome email", "onboarding_guide"),
+     ("Affiliate program", "referral_program")],
 )
 def test_the_names_libraries_give_their_content_types(name, key):
     """A CMS export says "Case studies" or "Solution brief": the import takes it, not exit 2."""
@@ -124,6 +128,8 @@ def test_a_longer_name_that_holds_one_type_is_that_type(name, key):
     ("Tutorial video", "how_to_guide"), ("Help center article", "knowledge_base"),
     ("Onboarding checklist", "onboarding_guide"), ("Video case study", "case_study"), ("Кейс (видео)", "case_study"),
     ("Post-purchase survey", "survey"), ("客户案例视频", "case_study"), ("Explainer video", "video"), ("Guide", "how_to_guide"),
+    ("Onboarding template", "onboarding_guide"), ("ROI template", "roi_calculator"), ("RFP template", "buying_guide"),
+    ("Proposal template", "proposal_template"),
 ])
 def test_a_form_gives_way_to_the_type_beside_it(name, key):
     """"video", "article", "post", "checklist" say the form; the other name says what it is for."""
@@ -171,9 +177,9 @@ def test_a_misspelt_content_type_gets_the_type(typo, key):
     assert err.value.suggestions[0] == key
 
 
-@pytest.mark.parametrize("name, keys", [("template", ["buying_guide", "proposal_template"]),
-                                       ("Templates", ["buying_guide", "proposal_template"]),
-                                       ("program", ["referral_program", "loyalty_program", "advocacy_program"])])
+@pytest.mark.parametrize("name, keys", [("program", ["referral_program", "loyalty_program", "advocacy_program"]),
+                                       ("Programs", ["referral_program", "loyalty_program", "advocacy_program"]),
+                                       ("sheet", ["how_to_guide", "datasheet"])])
 def test_a_word_of_longer_type_names_suggests_their_types(name, keys):
     with pytest.raises(UnknownName) as err:
         parse_content_type(name)
