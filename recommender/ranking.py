@@ -228,8 +228,7 @@ def rank(
     page = picked[offset:offset + k]
     shown = {item.asset.id for item in picked}
     for item in page:
-        item.versions = [o.asset for o in ordered if o.asset.content_type == item.asset.content_type
-                         and o.asset.id not in shown and is_version(o, item)]
+        item.versions = [o.asset for o in ordered if o.asset.id not in shown and is_version(o, item)]
         shown.update(v.id for v in item.versions)  # a version close to two items is named under the first
         terms = matched_terms(item.asset) if matched_terms else ()
         item.why = explain(item.asset, item.fit_stage, item.stage_fit, top_stage,
