@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from content_library.languages import base_language
 from recommender.language_bias import PRIOR_DOCUMENTS, language_directions
 
 
@@ -23,7 +24,7 @@ def test_a_language_whose_documents_share_a_direction_has_that_offset_taken_off(
     assert directions["zh"] @ ask > 0.2 > 0 > directions["en"] @ ask
     # After the offsets the Chinese documents' lead over the English ones is what the shrinkage
     # leaves of it: with 20 documents each, PRIOR_DOCUMENTS / (20 + PRIOR_DOCUMENTS).
-    adjusted = vectors @ ask - np.asarray([directions[lang.split("-")[0]] @ ask for lang in languages])
+    adjusted = vectors @ ask - np.asarray([directions[base_language(lang)] @ ask for lang in languages])
     raw_gap = (vectors[20:] @ ask).mean() - (vectors[:20] @ ask).mean()
     assert np.isclose(adjusted[20:].mean() - adjusted[:20].mean(), raw_gap * PRIOR_DOCUMENTS / (20 + PRIOR_DOCUMENTS),
                       rtol=1e-4)
