@@ -18,6 +18,7 @@ import yaml
 
 from content_library.db import make_engine, migrate
 from content_library.files import SAMPLE_LIBRARY, import_records, read_file
+from content_library.languages import base_language
 from recommender.embedder import EmbedderError, load_embedder
 from recommender.service import Recommender
 from recommender.training import load_or_train
@@ -45,8 +46,8 @@ def same_language(q: Query, languages: dict[str, str]) -> dict[str, int]:
     """The ask's grades for assets in its own language only (`languages`: URL -> language). nDCG@5
     on these asks how well journeybot orders what the prospect reads natively; the gap to the full
     figure is what the grades of other-language assets (a translation graded 1) account for."""
-    own = q.lang.split("-")[0]
-    return {u: g for u, g in q.relevant.items() if languages.get(u, "").split("-")[0] == own}
+    own = base_language(q.lang)
+    return {u: g for u, g in q.relevant.items() if base_language(languages.get(u, "")) == own}
 
 
 def load_queries(path: Path = QUERIES) -> list[Query]:

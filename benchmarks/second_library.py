@@ -27,6 +27,7 @@ import yaml
 from benchmarks.recommend_quality import K, load_groups, ndcg, per_content_ndcg, stage_precision
 from content_library.db import make_engine, migrate
 from content_library.files import import_records, read_file
+from content_library.languages import base_language
 from recommender.embedder import load_embedder
 from recommender.ranking import TRANSLATION, may_be_versions, same_page
 from recommender.service import Recommender
@@ -75,7 +76,7 @@ def run(embedder_spec: str = "e5") -> dict:
                    per_content_ndcg(urls, ask["relevant"], group),
                    stage_precision([i.asset.stages for i in r.items], ask["stage"]),
                    float(r.stage.stage == ask["stage"]))
-            for key in ("all", ask["lang"].split("-")[0]):
+            for key in ("all", base_language(ask["lang"])):
                 rows[key].append(row)
             bm25 = rec.lexical.scores(ask["text"])
             lexical = [rec.assets[int(rec.lexical.ids[p])].url for p in np.argsort(-bm25)[:K]]

@@ -9,6 +9,7 @@ import yaml
 from benchmarks import recommend_quality as rq
 from benchmarks import second_library as sl
 from content_library.files import SAMPLE_LIBRARY, read_file
+from content_library.languages import base_language
 
 
 def _urls(path) -> dict[str, str]:
@@ -26,7 +27,7 @@ def test_second_library_is_a_valid_import_and_its_labels_name_its_assets():
     # A version group holds one page per language: two members in one language would be two pages.
     members: dict[str, list[str]] = {}
     for url, key in group.items():
-        members.setdefault(key, []).append(library[url].split("-")[0])
+        members.setdefault(key, []).append(base_language(library[url]))
     assert all(len(langs) == len(set(langs)) >= 2 for langs in members.values())
 
 
@@ -73,7 +74,7 @@ def test_other_languages_set_is_in_languages_the_classifier_was_not_trained_on()
     from content_library.languages import detect_language
     from recommender.training import load_examples
 
-    other, trained = load_examples(OTHER_LANGUAGES), {e.lang.split("-")[0] for e in load_examples()}
+    other, trained = load_examples(OTHER_LANGUAGES), {base_language(e.lang) for e in load_examples()}
     assert len(other) == 40 and {e.stage for e in other} == {"awareness", "consideration", "decision", "retention",
                                                               "advocacy"}
     assert not {e.lang for e in other} & trained
