@@ -335,7 +335,9 @@ class ContentCommands:
     def cmd_search(self, rest: str, user=None, channel=None, modals=True) -> Reply:
         if not rest.strip():
             raise CommandSyntaxError("give some words to search for, e.g. /content search ROI calculator")
-        items = self.runtime.loaded_recommender().search(rest, k=PAGE_SIZE)
+        recommender = self.runtime.loaded_recommender()
+        recommender.refresh_if_stale()  # an asset added a moment ago, here or by another process, is found
+        items = recommender.search(rest, k=PAGE_SIZE)
         if not items:
             return Reply("The library is empty.")
         lines = [f"#{i.asset.id} {link(i.asset.url, i.asset.title, 90)} · {escape(type_label(i.asset.content_type))}"

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
+from urllib.parse import parse_qsl
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext, BoltRequest
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.request.internals import build_context
 
 from bot.runtime import Runtime
 
@@ -19,8 +21,40 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 
 
+class FormSafeRequest(BoltRequest):
+    """A BoltRequest whose form body is read by its fields.
+
+    slack-bolt takes any form body that holds the letters "payload" anywhere for an interactivity
+    form and, finding no `payload=` field, reads it as empty: `/journey … what payload utilisation
+    means` (or a channel named #payload-ops) got a 404 and no answer. Here a form body is parsed
+    as fields; the `payload` field, when there is one, is the JSON of an interaction.
+    """
+
+    def __init__(self, *, body: str, query=None, headers=None, context=None):
+        super().__init__(body=body, query=query, headers=headers, context=context)
+        if self.content_type == "application/json" or self.raw_body.startswith("{") or not self.raw_body:
+            return
+        fields = dict(parse_qsl(self.raw_body, keep_blank_values=True))
+        parsed = json.loads(fields["payload"]) if "payload" in fields else fields
+        if parsed != self.body:
+            self.body = parsed
+            self.context = build_context(BoltContext(context or {}), parsed)
+
+    def to_copyable(self) -> FormSafeRequest:
+        return FormSafeRequest(body=self.raw_body, query=self.query, headers=self.headers,
+                               context=self.context.to_copyable())
+
+
+class FormSafeHandler(SlackRequestHandler):
+    """slack-bolt's WSGI adapter, building FormSafeRequests."""
+
+    def dispatch(self, request) -> object:
+        return self.app.dispatch(FormSafeRequest(body=request.get_body(), query=request.query_string,
+                                                 headers=request.get_headers()))
+
+
 def wsgi_app(app: App, runtime: Runtime):
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    slack = FormSafeHandler(app, path=EVENTS_PATH)
 
     def application(environ, start_response):
         path = environ.get("PATH_INFO") or "/"

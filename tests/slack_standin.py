@@ -183,10 +183,11 @@ class SlackSigner:
             return Reply(exc.code, exc.read().decode(), dict(exc.headers), time.monotonic() - started)
 
     def command(self, text: str, *, command: str = "/journey", user: str = "U0REP", channel: str = "C0SALES",
-                response_url: str, **kw) -> Reply:
+                response_url: str, fields: dict | None = None, **kw) -> Reply:
+        """`fields` adds or replaces form fields (a channel name, a team domain)."""
         form = {"token": "legacy", "team_id": TEAM, "team_domain": "freightline", "channel_id": channel,
                 "channel_name": "sales", "user_id": user, "user_name": "rep", "command": command, "text": text,
-                "api_app_id": "A0APP", "response_url": response_url, "trigger_id": "1.2.3"}
+                "api_app_id": "A0APP", "response_url": response_url, "trigger_id": "1.2.3", **(fields or {})}
         return self.post(urllib.parse.urlencode(form), "application/x-www-form-urlencoded", **kw)
 
     def event(self, event: dict, *, event_id: str, **kw) -> Reply:

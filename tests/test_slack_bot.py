@@ -80,6 +80,28 @@ def test_url_verification_is_answered(bot):
     assert reply.status == 200 and "abc123" in reply.body
 
 
+PAYLOAD_ASK = ("Ops lead at a regional carrier is researching why trucks leave half empty; asked what payload "
+               "utilisation even means")
+
+
+@pytest.mark.parametrize("text,fields", [
+    (PAYLOAD_ASK, {}),
+    ("payload", {}),
+    (ASK, {"channel_name": "payload-ops"}),
+    (ASK, {"team_domain": "payloadco", "user_name": "payload.planner"}),
+])
+def test_a_form_holding_the_word_payload_is_answered(bot, standin, text, fields):
+    """slack-bolt read any form body with "payload" in it as an interaction and found nothing."""
+    reply = bot.slack.command(text, response_url=standin.response_url("p"), fields=fields)
+    assert reply.status == 200, reply.body
+    answer = standin.wait_for("/respond/p")[0].body
+    if text == "payload":  # one word and no prospect: asked for a description, as any such text
+        assert "describe" in answer["text"].lower()
+    else:
+        assert len(assets_of(answer)) == 5
+        assert rows(bot, QueryLog, QueryLog.text == text)
+
+
 @pytest.mark.parametrize("how", ["forged", "unsigned", "replayed", "wrong-secret"])
 def test_unverified_requests_get_401_and_do_nothing(bot, standin, how):
     before = len(rows(bot, QueryLog))

@@ -395,3 +395,22 @@ def test_enter_in_the_title_fills_in_suggestions(bot, standin):
     reply = bot.slack.interaction({"type": "view_submission", "user": {"id": MARKETER},
                                    "view": {**new, "id": "V0ADD", "state": {"values": values}}})
     assert reply.status == 200 and asset_by_url(bot, "https://freightline.example/roi-3pl").tags == ["industry:3pl"]
+
+
+# -- the word "payload" (slack-bolt took any form body holding it for an interaction) ------------------
+PAYLOAD_URL = "https://freightline.example/guides/payload-utilisation"
+
+
+def test_content_commands_and_forms_with_the_word_payload_are_answered(bot, standin):
+    add = (f'add {PAYLOAD_URL} "What payload utilisation means for a carrier" stage=awareness '
+           'type="how-to guide" tags=payload desc="Payload per trip, empty miles and how to read them."')
+    assert content(bot, standin, add)["text"].startswith("Added #")
+    asset = asset_by_url(bot, PAYLOAD_URL)
+    assert asset.tags == ["payload"] and "Payload per trip" in asset.description
+    assert f"#{asset.id} " in content(bot, standin, "search payload utilisation", user=REP)["text"]
+    reply = submit(bot, ids.ADD_ASSET_VIEW, {"url": PAYLOAD_URL + "-2", "title": "Payload planning checklist",
+                                             "content_type": "how_to_guide", "stages": ["awareness"],
+                                             "tags": "payload"}, {"channel": "C0MKT"})
+    assert reply.status == 200 and reply.body == ""
+    assert "Added #" in standin.wait_for("/api/chat.postEphemeral")[0].body["text"]
+    assert asset_by_url(bot, PAYLOAD_URL + "-2").title == "Payload planning checklist"
