@@ -13,12 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.settings import DEFAULT_EMBEDDER
 from content_library.db import make_engine, migrate
 from content_library.files import SAMPLE_LIBRARY, import_records, read_file
 from content_library.validation import AssetInput
-from recommender.embedder import load_embedder
-from recommender.service import Recommender
+from recommender.embedder import DEFAULT_EMBEDDER, load_embedder
+from recommender.engine import Recommender
 
 ASKS = [
     "VP Ops at a 200-person carrier, comparing us with two vendors, asked for case studies",

@@ -20,7 +20,7 @@ from content_library.db import make_engine, migrate
 from content_library.files import SAMPLE_LIBRARY, import_records, read_file
 from content_library.languages import base_language
 from recommender.embedder import EmbedderError, load_embedder
-from recommender.service import Recommender
+from recommender.engine import Recommender
 from recommender.training import load_or_train
 
 QUERIES = Path(__file__).resolve().parent / "data" / "queries.yaml"
@@ -169,8 +169,8 @@ def run(embedders: list[str]) -> list[tuple[str, dict[str, dict[str, float]]]]:
 
 def _bm25(rec: Recommender):
     def ranker(q):
-        scores = rec.lexical.scores(q.text)
-        views = [rec.assets[int(rec.lexical.ids[p])] for p in np.argsort(-scores)[:K]]
+        scores = rec.index.lexical.scores(q.text)
+        views = [rec.assets[int(rec.index.lexical.ids[p])] for p in np.argsort(-scores)[:K]]
         return [(v.url, v.stages) for v in views], None
     return ranker
 
@@ -178,7 +178,7 @@ def _bm25(rec: Recommender):
 def _dense(rec: Recommender):
     def ranker(q):
         vector = rec.embedder.embed_queries([q.text])[0]
-        views = [rec.assets[i] for i, _ in rec.vectors.search(vector, K)]
+        views = [rec.assets[i] for i, _ in rec.index.vectors.search(vector, K)]
         return [(v.url, v.stages) for v in views], None
     return ranker
 

@@ -22,13 +22,12 @@ import numpy as np
 
 from benchmarks.latency import ASKS, synthetic_library, time_recommend
 from benchmarks.recommend_quality import load_queries
-from bot.settings import DEFAULT_EMBEDDER
 from content_library.db import make_engine, migrate, session_scope
 from content_library.editing import find_asset, update
 from content_library.files import import_records
-from recommender.embedder import load_embedder
+from recommender.embedder import DEFAULT_EMBEDDER, load_embedder
+from recommender.engine import Recommender
 from recommender.ranking import AssetView
-from recommender.service import Recommender
 from recommender.vector_index import EXACT_SEARCH_LIMIT, HNSW_EF_SEARCH, HNSW_M
 
 
@@ -107,7 +106,7 @@ def run(sizes: list[int], base_count: int = 1500, repeats: int = 10) -> tuple[li
                          "refresh_s": float(np.median(refresh)),
                          "rss_mb": rss_mb(), "rss_growth_mb": rss_mb() - before,
                          "index_mb": 2 * n * embedder.dim * 4 / 2**20})  # text and title vectors
-            rec.vectors.index.reset()
+            rec.index.vectors.index.reset()
             engine.dispose()
     return rows, recall_info
 
@@ -122,7 +121,7 @@ def recall(rec: Recommender, vectors: np.ndarray, queries: np.ndarray, n: int, k
         _, truth = exact.search(q[None, :], k)
         times_exact.append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
-        found = rec.vectors.search(q, k)
+        found = rec.index.vectors.search(q, k)
         times_hnsw.append((time.perf_counter() - t) * 1000)
         hits.append(len({int(ids[i]) for i in truth[0]} & {i for i, _ in found}) / k)
     return {"assets": n, "recall": float(np.mean(hits)), "hnsw_p50": float(np.median(times_hnsw)),

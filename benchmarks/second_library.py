@@ -28,9 +28,10 @@ from benchmarks.recommend_quality import K, load_groups, ndcg, per_content_ndcg,
 from content_library.db import make_engine, migrate
 from content_library.files import import_records, read_file
 from content_library.languages import base_language
+from recommender.config import DEFAULT
 from recommender.embedder import load_embedder
-from recommender.ranking import TRANSLATION, may_be_versions, same_page
-from recommender.service import Recommender
+from recommender.engine import Recommender
+from recommender.ranking import may_be_versions, same_page
 from recommender.training import load_or_train
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -78,10 +79,10 @@ def run(embedder_spec: str = "e5") -> dict:
                    float(r.stage.stage == ask["stage"]))
             for key in ("all", base_language(ask["lang"])):
                 rows[key].append(row)
-            bm25 = rec.lexical.scores(ask["text"])
-            lexical = [rec.assets[int(rec.lexical.ids[p])].url for p in np.argsort(-bm25)[:K]]
+            bm25 = rec.index.lexical.scores(ask["text"])
+            lexical = [rec.assets[int(rec.index.lexical.ids[p])].url for p in np.argsort(-bm25)[:K]]
             vector = embedder.embed_queries([ask["text"]])[0]
-            dense = [rec.assets[i].url for i, _ in rec.vectors.search(vector, K)]
+            dense = [rec.assets[i].url for i, _ in rec.index.vectors.search(vector, K)]
             for name, ranked in (("bm25", lexical), ("dense", dense)):
                 baseline[f"{name} file"].append(ndcg(ranked, per_file_grades(ask["relevant"], group)))
                 baseline[f"{name} content"].append(per_content_ndcg(ranked, ask["relevant"], group))
@@ -99,7 +100,7 @@ def _version_pairs(rec: Recommender, group: dict[str, str]) -> dict[str, list[tu
     for a, b in itertools.combinations(views, 2):
         if not may_be_versions(a, b):
             continue
-        cosine = float(rec.vectors.vector(a.id) @ rec.vectors.vector(b.id))
+        cosine = float(rec.index.vectors.vector(a.id) @ rec.index.vectors.vector(b.id))
         truth = a.url in group and group.get(a.url) == group.get(b.url)
         said = same_page(a, b, cosine)
         kind = {(True, True): "right", (False, True): "merged distinct", (True, False): "missed",
@@ -120,7 +121,7 @@ def table(result: dict) -> str:
               f"| BM25 only | {b['bm25 file']:.3f} | {b['bm25 content']:.3f} |",
               f"| dense only | {b['dense file']:.3f} | {b['dense content']:.3f} |", ""]
     pairs = result["pairs"]
-    lines.append(f"Language versions (cosine ≥ {TRANSLATION}, or one URL but for a language mark), over {sum(map(len, pairs.values()))} cross-language "
+    lines.append(f"Language versions (cosine ≥ {DEFAULT.translation}, or one URL but for a language mark), over {sum(map(len, pairs.values()))} cross-language "
                  f"pairs of one type: {len(pairs['right'])} versions found, {len(pairs['missed'])} missed, "
                  f"{len(pairs['merged distinct'])} distinct pairs taken for versions.")
     for kind in ("missed", "merged distinct"):

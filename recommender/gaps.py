@@ -1,6 +1,7 @@
 """The weekly content-gap analysis: per journey stage, what the library supplies, what salespeople
-asked for and how well it was served, and what in the library needs care. Pure reading of the
-database (plus the embedder, to group poorly served asks into topics); rendering lives in `bot`.
+asked for and how well it was served, and what in the library needs care. Pure over the records
+the repository reads (content_library.repository.digest_records), plus the embedder, to group
+poorly served asks into topics; rendering lives in `bot`.
 """
 
 from __future__ import annotations
@@ -10,15 +11,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlmodel import Session, select
 
 from content_library.languages import base_language, detect_language
-from content_library.models import Asset, AssetShare, Feedback, QueryLog, StageCorrection, utcnow
+from content_library.models import Asset, QueryLog, StageCorrection
+from content_library.repository import DigestRecords
 from content_library.vocabulary import CONTENT_TYPE_BY_KEY, CONTENT_TYPES, STAGES
 from recommender.stages import CANONICAL
 
 # An ask is weakly served when its best asset stood out from the library by less than this many
-# standard deviations (recommender.service's match_strength). On the 51 labelled benchmark asks,
+# standard deviations (recommender.pipeline's match_strength). On the 51 labelled benchmark asks,
 # which the sample library serves, 1.8 flags 6%; on 10 asks about topics it lacks, 5 of 10.
 WEAK_MATCH = 1.8
 # Cosine distance under which weak asks fall into one topic (average linkage). Calibrated for the
@@ -156,23 +157,40 @@ def topics(asks: list[QueryLog], embedder) -> list[Topic]:
     return sorted(found, key=lambda t: (-t.count, t.example))
 
 
-def build_digest(session: Session, embedder, *, now: datetime | None = None, since: timedelta = timedelta(days=7),
+def period_bounds(now: datetime, since: timedelta) -> dict[str, datetime]:
+    """The moments the digest's reads need (see repository.digest_records)."""
+    return {"before": now - 2 * since, "start": now - since, "now": now, "horizon": now - timedelta(days=UNUSED_DAYS)}
+
+
+def build_digest(records: DigestRecords, embedder, *, now: datetime, since: timedelta = timedelta(days=7),
                  review_interval_days: int = 90) -> Digest:
-    now = now or utcnow()
-    start, before = now - since, now - 2 * since
-    assets = list(session.exec(select(Asset).where(Asset.archived == False)))  # noqa: E712
-    asks_all = [q for q in session.exec(select(QueryLog).where(QueryLog.created_at >= before,
-                                                                  QueryLog.created_at < now))
-                # A re-ask with a chosen stage is not a new ask; a text that said nothing about a prospect
-                # ("hi") asked for nothing the library could lack.
-                if q.stage_override is None and not q.no_signal]
+    start = now - since
+    assets = records.assets
+    # A re-ask with a chosen stage is not a new ask; a text that said nothing about a prospect ("hi")
+    # asked for nothing the library could lack.
+    asks_all = [q for q in records.asks if q.stage_override is None and not q.no_signal]
     asks = [q for q in asks_all if _aware(q.created_at) >= start]
     asks_before = [q for q in asks_all if _aware(q.created_at) < start]
-    downvoted = {f.query_id for f in session.exec(select(Feedback).where(Feedback.value < 0)) if f.query_id}
-    weak = [q for q in asks if not q.asset_ids or q.id in downvoted
+    weak = [q for q in asks if not q.asset_ids or q.id in records.downvoted
             or (q.match_strength is not None and q.match_strength < WEAK_MATCH)]
-    corrections = list(session.exec(select(StageCorrection).where(StageCorrection.created_at >= start,
-                                                                  StageCorrection.created_at < now)))
+    corrections = records.corrections
+    reports = _stage_reports(assets, asks, asks_before, weak, corrections)
+    overrides = Counter(f"{c.predicted_stage or '?'}→{c.stage}" for c in corrections)
+    stale, unused, disliked = _health(records, now, start, review_interval_days)
+    stages_of = {a.id: a.stages for a in assets}
+    for r in reports:
+        r.stale = sum(1 for x in stale if r.stage in stages_of[x.id])
+        r.unused = sum(1 for x in unused if r.stage in stages_of[x.id])
+        r.disliked = sum(1 for x in disliked if r.stage in stages_of[x.id])
+    digest = Digest(start, now, len(assets), len(asks), len(asks_before), reports, topics(weak, embedder),
+                    dict(overrides), stale, unused, disliked, [], review_interval_days)
+    digest.headline = headline(digest)
+    return digest
+
+
+def _stage_reports(assets: list[Asset], asks: list[QueryLog], asks_before: list[QueryLog], weak: list[QueryLog],
+                   corrections: list[StageCorrection]) -> list[StageReport]:
+    """Supply and demand per stage."""
     languages = sorted({base_language(a.language) for a in assets} | {detect_language(q.text) for q in asks})
     tag_values = {dim: sorted({t.split(":", 1)[1] for a in assets for t in a.tags if t.startswith(dim + ":")})
                   for dim in TAG_DIMENSIONS}
@@ -194,8 +212,13 @@ def build_digest(session: Session, embedder, *, now: datetime | None = None, sin
             overrides_in=sum(1 for c in corrections if c.stage == stage),
             overrides_out=sum(1 for c in corrections if c.predicted_stage == stage),
         ))
-    overrides = Counter(f"{c.predicted_stage or '?'}→{c.stage}" for c in corrections)
-    # Library health.
+    return reports
+
+
+def _health(records: DigestRecords, now: datetime, start: datetime, review_interval_days: int
+            ) -> tuple[list[StaleAsset], list[AssetNote], list[AssetNote]]:
+    """Assets not reviewed for too long, never recommended or shared, rated down more than up."""
+    assets = records.assets
     stale = []
     for a in assets:
         reviewed = _aware(a.last_reviewed_at or a.created_at)
@@ -203,27 +226,13 @@ def build_digest(session: Session, embedder, *, now: datetime | None = None, sin
         if days > review_interval_days:
             stale.append(StaleAsset(a.id, a.title, a.url, a.owner, days))
     stale.sort(key=lambda s: -s.days_since_review)
-    horizon = now - timedelta(days=UNUSED_DAYS)
-    recommended = {i for q in session.exec(select(QueryLog).where(QueryLog.created_at >= horizon)) for i in q.asset_ids}
-    shared = {s.asset_id for s in session.exec(select(AssetShare).where(AssetShare.created_at >= horizon))}
+    used = records.recommended | records.shared
     unused = [AssetNote(a.id, a.title, a.url, f"added {(now - _aware(a.created_at)).days} days ago")
-              for a in assets if a.id not in recommended | shared and _aware(a.created_at) < start]
-    net: Counter = Counter()
-    for f in session.exec(select(Feedback)):
-        net[f.asset_id] += f.value
+              for a in assets if a.id not in used and _aware(a.created_at) < start]
     by_id = {a.id: a for a in assets}
-    disliked = [AssetNote(i, by_id[i].title, by_id[i].url, f"net {n} votes") for i, n in sorted(net.items())
+    disliked = [AssetNote(i, by_id[i].title, by_id[i].url, f"net {n} votes") for i, n in sorted(records.net_votes.items())
                 if n < 0 and i in by_id]
-    stages_of = {a.id: a.stages for a in assets}
-    for r in reports:
-        r.stale = sum(1 for x in stale if r.stage in stages_of[x.id])
-        r.unused = sum(1 for x in unused if r.stage in stages_of[x.id])
-        r.disliked = sum(1 for x in disliked if r.stage in stages_of[x.id])
-    found_topics = topics(weak, embedder)
-    digest = Digest(start, now, len(assets), len(asks), len(asks_before), reports, found_topics, dict(overrides),
-                    stale, unused, disliked, [], review_interval_days)
-    digest.headline = headline(digest)
-    return digest
+    return stale, unused, disliked
 
 
 def _type_names(keys: list[str], limit: int = 3) -> str:

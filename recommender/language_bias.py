@@ -12,7 +12,7 @@ The offset for one ask and one language is the ask's cosine to that language's c
 of its documents' vectors) less its cosine to the centroid of the whole library; taking it off every
 document of that language leaves what the document is about. A language with few documents has a
 centroid that is mostly their topics, not their language, so its offset is shrunk toward zero:
-by n / (n + PRIOR_DOCUMENTS) for n documents.
+by n / (n + prior_documents) for n documents (RankingConfig.language_prior_documents).
 """
 
 from __future__ import annotations
@@ -22,21 +22,20 @@ from collections import defaultdict
 import numpy as np
 
 from content_library.languages import base_language
-
-# How many documents of a language count as much as the assumption "no offset" (a language with
-# this many documents has half its measured offset taken off).
-PRIOR_DOCUMENTS = 5
+from recommender.config import DEFAULT
 
 
-def language_directions(vectors: np.ndarray, languages: list[str]) -> dict[str, np.ndarray]:
+def language_directions(vectors: np.ndarray, languages: list[str],
+                        prior_documents: int = DEFAULT.language_prior_documents) -> dict[str, np.ndarray]:
     """For each language (base code), the vector whose dot product with an ask's vector is that
     language's offset: its shrunk centroid less the library's centroid. `vectors` are unit document
-    vectors (one row per document, a sample of the library will do), `languages` their languages."""
+    vectors (one row per document, a sample of the library will do), `languages` their languages;
+    `prior_documents` documents of a language count as much as the assumption "no offset"."""
     if len(vectors) == 0:
         return {}
     overall = vectors.mean(axis=0)
     rows: dict[str, list[int]] = defaultdict(list)
     for row, language in enumerate(languages):
         rows[base_language(language)].append(row)
-    return {language: (vectors[members].mean(axis=0) - overall) * (len(members) / (len(members) + PRIOR_DOCUMENTS))
+    return {language: (vectors[members].mean(axis=0) - overall) * (len(members) / (len(members) + prior_documents))
             for language, members in rows.items()}

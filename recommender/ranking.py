@@ -1,6 +1,8 @@
-"""Ranking: fuse dense and lexical relevance, weigh stage fit, keep content types diverse, explain.
+"""Ranking: fuse dense and lexical relevance, weigh stage fit, keep content types diverse; then
+each shown item is explained (recommender.explain).
 
-Pure functions over plain data, so they are tested without a model or a database.
+Pure functions over plain data, so they are tested without a model or a database. Every weight is
+in a RankingConfig (recommender.config), passed in.
 """
 
 from __future__ import annotations
@@ -13,30 +15,8 @@ import numpy as np
 
 from content_library.languages import base_language, language_neutral_url
 from content_library.vocabulary import CONTENT_TYPE_BY_KEY
-from recommender.stages import CANONICAL
-
-DENSE_WEIGHT = 0.7
-LEXICAL_WEIGHT = 0.3
-STAGE_WEIGHT = 0.5
-SAME_TYPE_PENALTY = 0.08
-# Same-language assets first: a rep writing in Chinese about a Chinese prospect wants Chinese content.
-LANGUAGE_BONUS = 0.1
-# Where the library has nothing in the rep's language, its main language (the one most assets are
-# in, usually English) is what the prospect can most likely read: a Russian ask gets the English
-# ROI calculator before the Chinese one.
-FALLBACK_LANGUAGE_BONUS = 0.05
-# The content type the prospect asked for by name ("asked for case studies") comes first.
-REQUESTED_TYPE_BONUS = 0.15
-# So does the language asked for by name ("pricing in Russian", "要英文版"), on top of LANGUAGE_BONUS.
-REQUESTED_LANGUAGE_BONUS = REQUESTED_TYPE_BONUS
-# Two assets of one content type in different languages whose indexed texts are at least this similar
-# (cosine, default embedder) are versions of one asset: a rep gets the pricing page once, in the best
-# language, with the others named beside it, not the same page three times. On the sample library the
-# language versions of one asset reach 0.86-0.94 and no two distinct assets of one type pass 0.867, so
-# the bar sits above both: a version missed is shown as before, two distinct assets are never merged.
-# Versions kept under one path, but for a language mark ("/zh/tools/roi-calculator"), are versions
-# whatever their cosine (languages.language_neutral_url): translated descriptions drift apart.
-TRANSLATION = 0.88
+from recommender.config import DEFAULT, RankingConfig
+from recommender.explain import explain
 
 
 @dataclass(frozen=True)
@@ -101,17 +81,17 @@ def may_be_versions(a: AssetView, b: AssetView) -> bool:
     return a.content_type == b.content_type and a.base_language != b.base_language
 
 
-def same_page(a: AssetView, b: AssetView, cosine: float) -> bool:
-    """Whether two assets that `may_be_versions` are one page in two languages (see TRANSLATION)."""
-    return cosine >= TRANSLATION or a.neutral_url == b.neutral_url
+def same_page(a: AssetView, b: AssetView, cosine: float, translation: float = DEFAULT.translation) -> bool:
+    """Whether two assets that `may_be_versions` are one page in two languages (RankingConfig.translation)."""
+    return cosine >= translation or a.neutral_url == b.neutral_url
 
 
-def is_version(item: RankedItem, of: RankedItem) -> bool:
+def is_version(item: RankedItem, of: RankedItem, translation: float = DEFAULT.translation) -> bool:
     """Whether `item` is `of` in another language."""
     if not may_be_versions(item.asset, of.asset):
         return False
     cosine = float(item.vector @ of.vector) if item.vector is not None and of.vector is not None else -1.0
-    return same_page(item.asset, of.asset, cosine)
+    return same_page(item.asset, of.asset, cosine, translation)
 
 
 def stage_fit(asset: AssetView, probabilities: dict[str, float]) -> tuple[float, str]:
@@ -121,27 +101,10 @@ def stage_fit(asset: AssetView, probabilities: dict[str, float]) -> tuple[float,
     return probabilities.get(best, 0.0) / top, best
 
 
-def explain(a: AssetView, fit_stage: str, fit: float, top_stage: str, asked_as: str | None = None,
-            matched_terms: tuple[str, ...] = ()) -> str:
-    type_label = CONTENT_TYPE_BY_KEY[a.content_type].label if a.content_type in CONTENT_TYPE_BY_KEY else a.content_type
-    if fit >= 0.999 or fit_stage == top_stage:
-        head = f"{type_label} for the {CANONICAL[fit_stage].label.lower()} stage"
-    elif fit >= 0.3:
-        head = f"{type_label}, {CANONICAL[fit_stage].label.lower()} stage (also likely)"
-    else:
-        head = f"{type_label}, a {CANONICAL[fit_stage].label.lower()}-stage asset, shown for its topic"
-    if asked_as:
-        head = f"{head}; you asked for “{asked_as}”"
-    if matched_terms:
-        terms = ", ".join(f"“{t}”" for t in matched_terms[:3])
-        return f"{head}; matches {terms}"
-    return f"{head}; close in meaning to your description"
-
-
 def diverse_order(ordered: list[RankedItem], n: int, language: str | None = None,
-                  readable: frozenset[str] = frozenset()) -> list[RankedItem]:
+                  readable: frozenset[str] = frozenset(), config: RankingConfig = DEFAULT) -> list[RankedItem]:
     """The first `n` picks of a greedy selection from `ordered` (best score first) where each
-    earlier pick of the same content type costs SAME_TYPE_PENALTY. A penalty only lowers a score,
+    earlier pick of the same content type costs `config.same_type_penalty`. A penalty only lowers a score,
     so the scan for the next pick stops at the first item whose own score cannot beat the best
     adjusted score seen: a few items are looked at per pick, not all of them.
 
@@ -158,9 +121,9 @@ def diverse_order(ordered: list[RankedItem], n: int, language: str | None = None
             if item.score <= best_score:
                 break
             if language and item.asset.base_language not in readable and any(
-                    is_version(item, p) for p in picked):
+                    is_version(item, p, config.translation) for p in picked):
                 continue
-            adjusted = item.score - SAME_TYPE_PENALTY * type_counts.get(item.asset.content_type, 0)
+            adjusted = item.score - config.same_type_penalty * type_counts.get(item.asset.content_type, 0)
             if adjusted > best_score:
                 best_at, best_score = position, adjusted
         if best_at < 0:  # everything left is a version of an earlier pick
@@ -168,7 +131,7 @@ def diverse_order(ordered: list[RankedItem], n: int, language: str | None = None
         best = remaining.pop(best_at)
         if language and best.asset.base_language != language:
             for position, item in enumerate(remaining):
-                if item.asset.base_language == language and is_version(item, best):
+                if item.asset.base_language == language and is_version(item, best, config.translation):
                     # The version comes later (lower score); `best` goes back where it was, so
                     # `remaining` stays in score order and the early stop above stays exact.
                     remaining.pop(position)
@@ -180,24 +143,23 @@ def diverse_order(ordered: list[RankedItem], n: int, language: str | None = None
     return picked
 
 
-def rank(
-    candidates: list[Candidate],
-    probabilities: dict[str, float],
-    k: int,
-    offset: int = 0,
-    demoted: dict[int, float] | None = None,
-    language: str | None = None,
-    fallback_language: str | None = None,
-    requested: dict[str, str] | None = None,
-    requested_language: str | None = None,
-    matched_terms: Callable[[AssetView], tuple[str, ...]] | None = None,
-) -> list[RankedItem]:
-    """Order candidates and return items [offset, offset + k). `language` is the ask's (asked for
-    or written in), `requested_language` the one it names, if any. `matched_terms(asset)` gives the
-    description's words an asset matches; it is called for the returned items only."""
-    if not candidates:
-        return []
-    top_stage = max(probabilities, key=probabilities.get)
+@dataclass(frozen=True)
+class AskContext:
+    """What ranking knows about the ask besides its stage: `language` is the ask's (asked for or
+    written in), `fallback_language` the library's main one, `requested` the content types it names
+    (key -> the words used), `requested_language` the language it names, if any; `demoted` the
+    score taken off assets rated down for its stage."""
+
+    language: str | None = None
+    fallback_language: str | None = None
+    requested: dict[str, str] = field(default_factory=dict)
+    requested_language: str | None = None
+    demoted: dict[int, float] = field(default_factory=dict)
+
+
+def score(candidates: list[Candidate], probabilities: dict[str, float], ask: AskContext,
+          config: RankingConfig = DEFAULT) -> list[RankedItem]:
+    """Every candidate scored (relevance, stage fit, language, requested type), best first."""
     dense = [c.dense for c in candidates]
     lo, hi = min(dense), max(dense)
     spread = hi - lo if hi - lo > 1e-6 else 1.0
@@ -205,32 +167,46 @@ def rank(
     scored: list[RankedItem] = []
     fits: dict[tuple[str, ...], tuple[float, str]] = {}  # few distinct stage sets: fit each once
     for c in candidates:
-        relevance = DENSE_WEIGHT * (c.dense - lo) / spread + LEXICAL_WEIGHT * c.lexical / max_lex
+        relevance = config.dense_weight * (c.dense - lo) / spread + config.lexical_weight * c.lexical / max_lex
         if c.asset.stages not in fits:
             fits[c.asset.stages] = stage_fit(c.asset, probabilities)
         fit, fit_stage = fits[c.asset.stages]
-        score = STAGE_WEIGHT * fit + (1 - STAGE_WEIGHT) * relevance
-        if demoted:
-            score -= demoted.get(c.asset.id, 0.0)
-        if language:
+        value = config.stage_weight * fit + (1 - config.stage_weight) * relevance
+        value -= ask.demoted.get(c.asset.id, 0.0)
+        if ask.language:
             asset_language = c.asset.base_language
-            if asset_language == language:
-                score += LANGUAGE_BONUS
-            elif asset_language == fallback_language:
-                score += FALLBACK_LANGUAGE_BONUS
-        if (requested or {}).get(c.asset.content_type):
-            score += REQUESTED_TYPE_BONUS
-        if requested_language and c.asset.base_language == requested_language:
-            score += REQUESTED_LANGUAGE_BONUS
-        scored.append(RankedItem(c.asset, score, relevance, fit, fit_stage, "", c.vector))
-    ordered = sorted(scored, key=lambda r: (-r.score, r.asset.id))
-    picked = diverse_order(ordered, offset + k, language, frozenset({language, fallback_language or language}))
+            if asset_language == ask.language:
+                value += config.language_bonus
+            elif asset_language == ask.fallback_language:
+                value += config.fallback_language_bonus
+        if ask.requested.get(c.asset.content_type):
+            value += config.requested_type_bonus
+        if ask.requested_language and c.asset.base_language == ask.requested_language:
+            value += config.requested_language_bonus
+        scored.append(RankedItem(c.asset, value, relevance, fit, fit_stage, "", c.vector))
+    return sorted(scored, key=lambda r: (-r.score, r.asset.id))
+
+
+def rank(candidates: list[Candidate], probabilities: dict[str, float], k: int, offset: int = 0,
+         ask: AskContext | None = None, config: RankingConfig = DEFAULT,
+         matched_terms: Callable[[AssetView], tuple[str, ...]] | None = None) -> list[RankedItem]:
+    """Order candidates and return items [offset, offset + k), each with its language versions and
+    its why. `matched_terms(asset)` gives the description's words an asset matches; it is called for
+    the returned items only."""
+    if not candidates:
+        return []
+    ask = ask or AskContext()
+    top_stage = max(probabilities, key=probabilities.get)
+    ordered = score(candidates, probabilities, ask, config)
+    language = ask.language
+    picked = diverse_order(ordered, offset + k, language, frozenset({language, ask.fallback_language or language}),
+                           config)
     page = picked[offset:offset + k]
     shown = {item.asset.id for item in picked}
     for item in page:
-        item.versions = [o.asset for o in ordered if o.asset.id not in shown and is_version(o, item)]
+        item.versions = [o.asset for o in ordered if o.asset.id not in shown and is_version(o, item, config.translation)]
         shown.update(v.id for v in item.versions)  # a version close to two items is named under the first
         terms = matched_terms(item.asset) if matched_terms else ()
         item.why = explain(item.asset, item.fit_stage, item.stage_fit, top_stage,
-                           (requested or {}).get(item.asset.content_type), terms)
+                           ask.requested.get(item.asset.content_type), terms)
     return page

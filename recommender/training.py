@@ -273,8 +273,7 @@ def load_or_train(embedder: Embedder, data_dir: Path, corrections: list[Example]
 
 def main() -> None:  # pragma: no cover - maintenance entry point
     """Retrain the model shipped in the package: python -m recommender.training"""
-    from bot.settings import DEFAULT_EMBEDDER
-    from recommender.embedder import load_embedder
+    from recommender.embedder import DEFAULT_EMBEDDER, load_embedder
 
     logging.basicConfig(level=logging.INFO)
     model = train(load_embedder(DEFAULT_EMBEDDER), load_examples())

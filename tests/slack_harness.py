@@ -9,10 +9,10 @@ from pathlib import Path
 
 from slack_standin import SlackSigner, SlackStandIn
 
-from bot.runtime import Runtime
-from bot.server import EVENTS_PATH, create_server
-from bot.settings import Settings
-from bot.slack_app import create_app
+from bot.app.runtime import Runtime
+from bot.app.settings import Settings
+from bot.slack.app import create_app
+from bot.slack.server import EVENTS_PATH, create_server
 from content_library.files import import_records
 
 SECRET = "test-signing-secret"
@@ -45,7 +45,7 @@ def start_harness(data_dir: Path, database_url: str, embedder, records=None, loa
     if records:
         import_records(runtime.engine, records, "test")
     app = create_app(runtime)
-    server = create_server(app, runtime, "127.0.0.1", 0)
+    server = create_server(app, runtime, "127.0.0.1", 0, settings.web_threads)
     stopping = threading.Event()
     threading.Thread(target=_serve, args=(server, stopping), daemon=True).start()
     if load:

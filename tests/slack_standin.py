@@ -35,6 +35,63 @@ class Call:
         return self.path[len("/api/"):] if self.path.startswith("/api/") else None
 
 
+class StandInHandler(BaseHTTPRequestHandler):
+    """Records each request as a Call on its `standin`, then answers as Slack would (or with a
+    queued failure)."""
+
+    standin: SlackStandIn
+
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+    def _read(self) -> Call:
+        parsed = urllib.parse.urlparse(self.path)
+        data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        try:
+            raw = data.decode("utf-8")
+        except UnicodeDecodeError:  # an uploaded file
+            raw = ""
+        if "json" in (self.headers.get("Content-Type") or ""):
+            body = json.loads(raw or "{}")
+        elif parsed.path.startswith("/upload/"):
+            body = {}
+        else:
+            body = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
+        body.update({k: v[0] for k, v in urllib.parse.parse_qs(parsed.query).items()})
+        return Call(parsed.path, self.command, dict(self.headers), body, data)
+
+    def _send(self, status: int, headers: dict, data: bytes) -> None:
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _handle(self):
+        call = self._read()
+        standin = self.standin
+        with standin.lock:
+            queued = standin.failures.get(call.path)
+            failure = queued.pop(0) if queued else None
+            standin.calls.append(call)
+            standin.lock.notify_all()
+        if failure:
+            status, headers, text = failure
+            self._send(status, headers, text.encode())
+            return
+        answer = {"ok": True}
+        if call.api_method is not None:
+            answer.update(standin.answers.get(call.api_method, {}))
+            if call.api_method == "chat.postMessage":
+                answer.setdefault("channel", call.body.get("channel"))  # as Slack: the channel posted to
+        self._send(200, {}, json.dumps(answer).encode())
+
+    do_GET = _handle
+    do_POST = _handle
+
+
 class SlackStandIn:
     def __init__(self):
         self.calls: list[Call] = []
@@ -50,58 +107,8 @@ class SlackStandIn:
             "conversations.replies": {"messages": []},
             "files.completeUploadExternal": {"files": [{"id": "F0CHART", "title": "chart"}]},
         }
-        standin = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # keep test output clean
-                pass
-
-            def _handle(self):
-                parsed = urllib.parse.urlparse(self.path)
-                data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                try:
-                    raw = data.decode("utf-8")
-                except UnicodeDecodeError:  # an uploaded file
-                    raw = ""
-                if "json" in (self.headers.get("Content-Type") or ""):
-                    body = json.loads(raw or "{}")
-                elif parsed.path.startswith("/upload/"):
-                    body = {}
-                else:
-                    body = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
-                body.update({k: v[0] for k, v in urllib.parse.parse_qs(parsed.query).items()})
-                call = Call(parsed.path, self.command, dict(self.headers), body, data)
-                with standin.lock:
-                    queued = standin.failures.get(parsed.path)
-                    failure = queued.pop(0) if queued else None
-                    standin.calls.append(call)
-                    standin.lock.notify_all()
-                if failure:
-                    status, headers, text = failure
-                    self.send_response(status)
-                    for k, v in headers.items():
-                        self.send_header(k, v)
-                    self.send_header("Content-Type", "application/json")
-                    self.end_headers()
-                    self.wfile.write(text.encode())
-                    return
-                if call.api_method is not None:
-                    answer = {"ok": True, **standin.answers.get(call.api_method, {})}
-                    if call.api_method == "chat.postMessage":
-                        answer.setdefault("channel", body.get("channel"))  # as Slack: the channel posted to
-                else:
-                    answer = {"ok": True}
-                data = json.dumps(answer).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = _handle
-            do_POST = _handle
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        handler = type("Handler", (StandInHandler,), {"standin": self})
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.answers["files.getUploadURLExternal"] = {"upload_url": f"http://127.0.0.1:{self.port}/upload/F0CHART",

@@ -6,14 +6,16 @@ import json
 
 import pytest
 
-from bot import ids
-from bot.blocks import answer_blocks, answer_text, decode, home_view, share_message, to_dicts
-from bot.mrkdwn import escape, link, to_plain
+from bot.app.asks import StaleAnswer
+from bot.slack import ids
+from bot.slack.blocks import answer_blocks, answer_text, home_view, share_message, to_dicts
+from bot.slack.buttons import AssetValue, ListPageValue, MoreValue, StageValue
+from bot.slack.mrkdwn import escape, link, to_plain
 from content_library.models import QueryLog
 from content_library.vocabulary import STAGES
 from recommender.classifier import Evidence, StageResult
+from recommender.query import Recommendation
 from recommender.ranking import AssetView, RankedItem
-from recommender.service import Recommendation
 
 HOSTILE_TITLE = "<!channel> Pricing & ROI | <https://evil.example|click> " + "x" * 400
 HOSTILE_DESC = "<!here> " + "y" * 12_000
@@ -73,7 +75,7 @@ def test_a_text_with_nothing_about_the_prospect_asks_back_with_every_stage_to_pi
     assert "<!here>" not in text and "No matching assets" not in text
     buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
     assert [e["action_id"] for e in buttons] == list(ids.PICK_STAGE_IDS)
-    assert [decode(e["value"]) for e in buttons] == [{"q": 7, "s": s} for s in STAGES]
+    assert [StageValue.decode(e["value"]) for e in buttons] == [StageValue(7, s) for s in STAGES]
     assert buttons[0]["text"]["text"].startswith("Attention")  # the team's framework names the stages
     assert not any(b.get("block_id", "").startswith(ids.ASSET_BLOCK_PREFIX) for b in blocks)
     assert "can't tell" in answer_text(Recommendation("hi", False, said_nothing, []))
@@ -104,8 +106,15 @@ def test_answer_without_items_says_what_to_do():
 def test_button_values_carry_the_answer_and_asset():
     blocks = to_dicts(answer_blocks(rec([item(7)])))
     share = next(e for b in blocks if b["type"] == "actions" for e in b["elements"] if e["action_id"] == ids.SHARE)
-    assert decode(share["value"]) == {"q": 42, "a": 7, "s": "consideration"}
-    assert decode("not json") == {} and decode("[1]") == {} and decode(None) == {}
+    assert json.loads(share["value"]) == {"q": 42, "a": 7, "s": "consideration"}  # the wire format, kept
+    assert AssetValue.decode(share["value"]) == AssetValue(42, 7, "consideration")
+    for unreadable in ("not json", "[1]", None, '{"q": 42}', '{"a": "x"}'):
+        with pytest.raises(StaleAnswer):
+            AssetValue.decode(unreadable)
+    with pytest.raises(StaleAnswer):
+        StageValue.decode('{"q": 42, "s": "purchase"}')
+    assert MoreValue.decode(MoreValue(3, 10, None).encode()) == MoreValue(3, 10, None)
+    assert ListPageValue.decode('{"s": "nope", "t": 5, "p": "x"}') == ListPageValue(None, None, None, 1)
 
 
 def test_share_message_is_escaped_and_names_the_rep():

@@ -8,7 +8,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import cli
+from bot.terminal.cli import cli
 from content_library.vocabulary import CONTENT_TYPES
 
 pytestmark = pytest.mark.usefixtures("cli_env")
@@ -264,8 +264,8 @@ def test_a_text_with_nothing_about_the_prospect_asks_for_a_description_or_a_stag
     assert "Noted" not in chat  # a stage picked for "hi" is a choice, not a correction to learn from
     from sqlmodel import Session
 
-    from bot.runtime import Runtime
-    from bot.settings import Settings
+    from bot.app.runtime import Runtime
+    from bot.app.settings import Settings
     from content_library.repository import list_corrections
 
     with Session(Runtime(Settings.from_env()).engine) as session:
@@ -277,8 +277,8 @@ def test_console_stage_override_is_stored_as_a_correction(seeded):
     assert "Noted: this is retention" in result.output
     from sqlmodel import Session
 
-    from bot.runtime import Runtime
-    from bot.settings import Settings
+    from bot.app.runtime import Runtime
+    from bot.app.settings import Settings
     from content_library.repository import list_corrections
 
     with Session(Runtime(Settings.from_env()).engine) as session:

@@ -11,14 +11,26 @@ from slack_sdk import WebClient
 from slack_standin import SlackStandIn
 from sqlmodel import Session, select
 
-from bot.clock import ScheduleError, next_run
-from bot.digest import AlreadyPosted, digest_blocks, post_digest, render
-from bot.runtime import Runtime
-from bot.settings import Settings
+from bot.app.digest import AlreadyPosted, Digests
+from bot.app.runtime import Runtime
+from bot.app.settings import Settings
+from bot.slack.clock import ScheduleError, next_run
+from bot.slack.digest import deliverer, digest_blocks
+from bot.terminal.render import render_digest as render
 from content_library.models import Asset, AssetShare, DigestRun, Feedback, QueryLog, StageCorrection
-from recommender.gaps import EXPECTED_TYPES, build_digest, priority
+from recommender.gaps import EXPECTED_TYPES, priority
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+
+
+def digest(session, embedder, now=None, **kw):
+    """The digest of the session's database at `now` (NOW by default), as the use case builds it."""
+    return Digests(session.get_bind(), lambda: embedder, 90).make(now=now or NOW, **kw)
+
+
+def post_digest(rt, client, channel, **kw):
+    """Post once per week through the use case, delivered by the Slack adapter."""
+    return rt.digests.post_once(channel, deliverer(client, channel), **kw)
 OLD = NOW - timedelta(days=200)
 DRONES = ["prospect asks whether we support drone deliveries", "客户问无人机配送",
           "клиент спрашивает про доставку дронами"]
@@ -80,7 +92,7 @@ def known(engine):
 
 def test_digest_reports_supply_demand_health_and_topics_exactly(engine, known, e5):
     with Session(engine) as session:
-        d = build_digest(session, e5, now=NOW)
+        d = digest(session, e5)
     stages = {r.stage: r for r in d.stages}
     assert [r.stage for r in d.stages] == ["awareness", "consideration", "decision", "retention", "advocacy"]
     assert {s: r.assets for s, r in stages.items()} == {"awareness": 2, "consideration": 1, "decision": 1,
@@ -120,7 +132,7 @@ def test_priorities():
 
 def test_an_empty_library_and_an_empty_week_give_a_short_digest(engine, e5):
     with Session(engine) as session:
-        d = build_digest(session, e5, now=NOW)
+        d = digest(session, e5)
     assert d.headline == ["The library is empty: add content with `/content add` or `journeybot library import`."]
     text = render(d)
     assert "0 active assets" in text and "No poorly served asks" in text and len(text.splitlines()) < 30
@@ -129,14 +141,14 @@ def test_an_empty_library_and_an_empty_week_give_a_short_digest(engine, e5):
 
 def test_a_week_without_asks(seeded_engine, e5):
     with Session(seeded_engine) as session:
-        d = build_digest(session, e5, now=NOW)
+        d = digest(session, e5)
     assert d.total_asks == 0 and d.topics == []
     assert any("No asks" in h or "no " in h.lower() for h in d.headline)
 
 
 def test_json_and_markdown_formats(engine, known, e5):
     with Session(engine) as session:
-        d = build_digest(session, e5, now=NOW)
+        d = digest(session, e5)
     data = json.loads(render(d, "json"))
     assert [s["stage"] for s in data["stages"]] == ["awareness", "consideration", "decision", "retention", "advocacy"]
     assert {"assets", "missing_types", "empty_languages", "asks", "asks_before", "weak_asks"} <= set(data["stages"][0])
@@ -214,7 +226,7 @@ def test_blocks_escape_library_and_ask_text(engine, e5):
         session.add(QueryLog(text="<!here> wants drones", predicted_stage="awareness", confidence=0.5,
                              match_strength=0.1, asset_ids=[], scores=[], created_at=NOW - timedelta(days=1)))
         session.commit()
-        d = build_digest(session, e5, now=NOW)
+        d = digest(session, e5)
     text = json.dumps(digest_blocks(d))
     assert "<!channel>" not in text and "<!here>" not in text and "&lt;!here&gt;" in text
 
@@ -230,7 +242,7 @@ def test_asks_in_a_language_the_library_lacks_are_a_gap_in_that_language(engine,
             session.add(QueryLog(text=text, predicted_stage="decision", confidence=0.9, match_strength=2.0,
                                  asset_ids=[], scores=[], created_at=NOW - timedelta(days=1)))
         session.commit()
-        d = build_digest(session, e5, now=NOW)
+        d = digest(session, e5)
     decision = next(r for r in d.stages if r.stage == "decision")
     assert decision.languages == {"en": 1, "es": 0, "ja": 0, "zh": 1}
     assert decision.empty_languages == ["es", "ja"]

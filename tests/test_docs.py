@@ -31,8 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_manifest_declares_what_the_code_uses():
     import json
 
-    from bot import ids
-    from bot.server import EVENTS_PATH
+    from bot.slack import ids
+    from bot.slack.server import EVENTS_PATH
 
     manifest = json.loads((ROOT / "manifest.json").read_text(encoding="utf-8"))
     features, settings = manifest["features"], manifest["settings"]

@@ -13,7 +13,7 @@ from conftest import postgres_url_or_skip
 from slack_harness import start_harness
 from sqlalchemy import text
 
-from bot.cli import cli as main_cli
+from bot.terminal.cli import cli as main_cli
 
 HOSTILE = {
     "empty": "",
@@ -98,7 +98,7 @@ def test_content_command(bot, name, command):
 
 
 def test_modal_submission_with_hostile_values(bot):
-    from bot import ids
+    from bot.slack import ids
 
     before = fingerprint(bot.runtime.engine)
     for name, value in HOSTILE.items():

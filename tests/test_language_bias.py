@@ -3,7 +3,10 @@
 import numpy as np
 
 from content_library.languages import base_language
-from recommender.language_bias import PRIOR_DOCUMENTS, language_directions
+from recommender.config import DEFAULT
+from recommender.language_bias import language_directions
+
+PRIOR_DOCUMENTS = DEFAULT.language_prior_documents
 
 
 def _unit(rows):

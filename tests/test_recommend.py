@@ -2,10 +2,12 @@
 
 import pytest
 
+from bot.app.asks import Asks, Origin
 from content_library.db import make_engine, migrate
 from content_library.files import import_records
-from recommender.ranking import AssetView, Candidate, rank, stage_fit
-from recommender.service import MAX_TEXT, EmptyQuery, Filters, Recommender
+from recommender.engine import Recommender
+from recommender.query import MAX_TEXT, EmptyQuery, Filters
+from recommender.ranking import AskContext, AssetView, Candidate, rank, stage_fit
 from recommender.training import load_or_train
 
 
@@ -71,12 +73,17 @@ def test_a_text_with_nothing_about_the_prospect_gets_no_assets_until_a_stage_is_
     chosen = sample_recommender.recommend("hi", filters=Filters(stage="decision"))
     assert not chosen.stage.no_signal and chosen.items
     assert all("decision" in i.asset.stages for i in chosen.items)
-    qid = sample_recommender.log_ask(rec, "test")
+    qid = asks_of(sample_recommender).ask("hi", Origin("test")).query_id
     from sqlmodel import Session
 
     from content_library.models import QueryLog
-    with Session(sample_recommender.engine) as session:
+    with Session(sample_recommender.index.engine) as session:
         assert session.get(QueryLog, qid).no_signal is True
+
+
+def asks_of(recommender) -> Asks:
+    """The salesperson's use cases over this recommender (they log asks and store corrections)."""
+    return Asks(recommender.index.engine, lambda: recommender)
 
 
 def test_pages_do_not_repeat(sample_recommender):
@@ -108,9 +115,9 @@ def test_query_log_records_the_ask(sample_recommender):
 
     from content_library.models import QueryLog
 
-    rec = sample_recommender.recommend("pricing for a CFO")
-    qid = sample_recommender.log_ask(rec, "test", channel="C1", user="U1")
-    with Session(sample_recommender.engine) as session:
+    rec = asks_of(sample_recommender).ask("pricing for a CFO", Origin("test", user="U1", channel="C1"))
+    qid = rec.query_id
+    with Session(sample_recommender.index.engine) as session:
         entry = session.exec(select(QueryLog).where(QueryLog.id == qid)).one()
     assert entry.asset_ids == [i.asset.id for i in rec.items] and entry.slack_user == "U1"
     assert entry.predicted_stage == rec.stage.stage
@@ -122,15 +129,22 @@ def test_a_picked_stage_is_stored_only_when_it_corrects_a_prediction(sample_reco
     from content_library.repository import list_corrections
 
     def count():
-        with Session(sample_recommender.engine) as session:
+        with Session(sample_recommender.index.engine) as session:
             return len(list_corrections(session))
 
+    asks, origin = asks_of(sample_recommender), Origin("test")
     before = count()
-    assert sample_recommender.record_pick("hi", "decision", predicted=None, source="test") is None
-    assert sample_recommender.record_pick("CFO wants pricing", "decision", predicted="decision", source="test") is None
+    silent = asks.ask("hi", origin)
+    assert silent.stage.no_signal
+    assert asks.choose_stage(silent.query_id, "decision", origin)[1] is False  # nothing was predicted
+    pricing = asks.ask("CFO wants pricing", origin)
+    assert pricing.stage.stage == "decision"
+    rec, stored = asks.choose_stage(pricing.query_id, "decision", origin)  # the same stage: a choice
+    assert stored is False and rec.stage.overridden
     assert count() == before
-    stored = sample_recommender.record_pick("CFO wants pricing", "retention", predicted="decision", source="test")
-    assert stored is not None and count() == before + 1
+    rec, stored = asks.choose_stage(pricing.query_id, "retention", origin)
+    assert stored is True and count() == before + 1
+    assert all("retention" in i.asset.stages for i in rec.items)
 
 
 # -- ranking, pure -----------------------------------------------------------------------------------
@@ -163,7 +177,8 @@ def test_diverse_order_picks_what_a_full_greedy_scan_picks():
     """The early-stopping scan must choose exactly what re-scoring every remaining item would."""
     import random
 
-    from recommender.ranking import SAME_TYPE_PENALTY, RankedItem, diverse_order
+    from recommender.config import DEFAULT
+    from recommender.ranking import RankedItem, diverse_order
 
     rng = random.Random(5)
     for _ in range(200):
@@ -172,7 +187,7 @@ def test_diverse_order_picks_what_a_full_greedy_scan_picks():
         ordered = sorted(items, key=lambda r: (-r.score, r.asset.id))
         remaining, expected, counts = list(ordered), [], {}
         while remaining and len(expected) < 8:
-            best = max(remaining, key=lambda r: r.score - SAME_TYPE_PENALTY * counts.get(r.asset.content_type, 0))
+            best = max(remaining, key=lambda r: r.score - DEFAULT.same_type_penalty * counts.get(r.asset.content_type, 0))
             remaining.remove(best)
             expected.append(best)
             counts[best.asset.content_type] = counts.get(best.asset.content_type, 0) + 1
@@ -187,9 +202,9 @@ def test_without_an_asset_in_the_asks_language_the_librarys_main_language_comes_
 
     cands = [Candidate(view(1, "zh"), dense=0.90), Candidate(view(2, "en"), dense=0.89),
              Candidate(view(3, "ru"), dense=0.88), Candidate(view(4, "de"), dense=0.50)]
-    assert [i.asset.id for i in rank(cands, probs, k=4, language="ru", fallback_language="en")] == [3, 2, 1, 4]
-    assert [i.asset.id for i in rank(cands, probs, k=3, language="ja", fallback_language="en")][0] == 2
-    assert [i.asset.id for i in rank(cands, probs, k=3, language="ja")][0] == 1  # no main language known
+    assert [i.asset.id for i in rank(cands, probs, k=4, ask=AskContext(language="ru", fallback_language="en"))] == [3, 2, 1, 4]
+    assert [i.asset.id for i in rank(cands, probs, k=3, ask=AskContext(language="ja", fallback_language="en"))][0] == 2
+    assert [i.asset.id for i in rank(cands, probs, k=3, ask=AskContext(language="ja"))][0] == 1  # no main language known
 
 
 def _versions_case():
@@ -215,7 +230,7 @@ def _versions_case():
 
 def test_an_asset_is_shown_once_in_the_asks_language_with_its_other_language_versions_beside_it():
     cands, probs = _versions_case()
-    items = rank(cands, probs, k=4, language="en", fallback_language="en")
+    items = rank(cands, probs, k=4, ask=AskContext(language="en", fallback_language="en"))
     assert [i.asset.id for i in items] == [2, 4]  # the English page, then the other English asset
     assert [v.id for v in items[0].versions] == [1, 3] and items[1].versions == []
     assert [v["language"] for v in items[0].to_dict()["also_in"]] == ["ru", "zh"]
@@ -223,7 +238,7 @@ def test_an_asset_is_shown_once_in_the_asks_language_with_its_other_language_ver
 
 def test_for_a_russian_ask_the_english_version_stays_a_choice_and_the_chinese_one_is_folded():
     cands, probs = _versions_case()
-    items = rank(cands, probs, k=4, language="ru", fallback_language="en")
+    items = rank(cands, probs, k=4, ask=AskContext(language="ru", fallback_language="en"))
     assert [i.asset.id for i in items] == [1, 2, 4]  # Russian first; English is the library's main language
     assert [v.id for v in items[0].versions] == [3]
     assert items[1].versions == []  # the Chinese version is named once, under the first item it belongs to
@@ -244,7 +259,7 @@ def test_versions_under_one_path_but_for_a_language_mark_are_one_page_whatever_t
     cands = [cand(1, "https://x.example/tools/roi", "en", en, 0.9),
              cand(2, "https://x.example/zh/tools/roi", "zh", zh, 0.85),
              cand(3, "https://x.example/zh/tools/tco", "zh", other, 0.8)]
-    items = rank(cands, probs, k=3, language="en", fallback_language="en")
+    items = rank(cands, probs, k=3, ask=AskContext(language="en", fallback_language="en"))
     assert [i.asset.id for i in items] == [1, 3]  # another page in Chinese is no version of it
     assert [v.id for v in items[0].versions] == [2]
 

@@ -3,41 +3,29 @@ signed HTTP against the local Web API stand-in."""
 
 from __future__ import annotations
 
-import json
-import time
-
 import pytest
-from conftest import postgres_url_or_skip
+from content_harness import (
+    MARKETER,
+    NEW_ADD,
+    NEW_URL,
+    PHARMA_ASK,
+    REP,
+    asset_by_url,
+    bot_fixture,
+    content,
+    journey_assets,
+    state,
+    submit,
+)
 from slack_harness import start_harness
 from slack_standin import SlackStandIn
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
-from bot import ids
-from content_library.models import Asset, AuditLog
+from bot.slack import ids
+from content_library.models import AuditLog
 from content_library.vocabulary import CONTENT_TYPES
 
-MARKETER = "U0MKT"
-REP = "U0REP"
-NEW_URL = "https://freightline.example/compare/cold-chain-pharma"
-NEW_ADD = (f'add {NEW_URL} "Cold-chain temperature compliance: vendor comparison for pharma shippers" '
-           'stage=interest type="comparison guide" tags=industry:pharma,persona:qa lang=en '
-           'desc="How three TMS vendors handle reefer temperature logging, GDP audits and excursion alerts '
-           'for pharmaceutical shippers."')
-PHARMA_ASK = ("QA director at a pharma shipper evaluating vendors for cold chain temperature compliance, "
-              "wants a comparison")
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def bot(request, tmp_path_factory, e5, sample_records):
-    data = tmp_path_factory.mktemp("content")
-    url = f"sqlite:///{data / 'journeybot.db'}" if request.param == "sqlite" else postgres_url_or_skip()
-    harness = start_harness(data, url, e5, sample_records, marketer_user_ids=(MARKETER,),
-                            marketer_usergroup="marketing")
-    harness.standin.answers["usergroups.list"] = {"usergroups": [{"id": "S0MKTG", "handle": "marketing",
-                                                                  "name": "Marketing"}]}
-    harness.standin.answers["usergroups.users.list"] = {"users": ["U0GROUPIE"]}
-    yield harness
-    harness.close()
+bot = bot_fixture("content")
 
 
 @pytest.fixture
@@ -45,52 +33,6 @@ def standin(bot):
     bot.standin.clear()
     return bot.standin
 
-
-def state(bot):
-    """Everything a failed command must leave untouched: assets and audit entries."""
-    with Session(bot.runtime.engine) as session:
-        assets = [a.public_dict() for a in session.exec(select(Asset).order_by(Asset.id))]
-        audits = session.exec(select(func.count()).select_from(AuditLog)).one()
-    return assets, audits
-
-
-def asset_by_url(bot, url):
-    with Session(bot.runtime.engine) as session:
-        return session.exec(select(Asset).where(Asset.url == url)).first()
-
-
-def content(bot, standin, text, user=MARKETER, name=None):
-    """Run /content; return the text the user sees (the ack for add/edit, else the response URL)."""
-    name = name or f"c{time.monotonic_ns()}"
-    reply = bot.slack.command(text, command="/content", user=user, response_url=standin.response_url(name))
-    assert reply.status == 200, reply.body
-    if reply.body:
-        return reply.json()
-    return standin.wait_for(f"/respond/{name}")[0].body
-
-
-def journey_assets(bot, standin, text):
-    name = f"j{time.monotonic_ns()}"
-    bot.slack.command(text, response_url=standin.response_url(name))
-    answer = standin.wait_for(f"/respond/{name}")[0].body
-    return [int(b["block_id"][len(ids.ASSET_BLOCK_PREFIX):]) for b in answer["blocks"]
-            if b.get("block_id", "").startswith(ids.ASSET_BLOCK_PREFIX)]
-
-
-def submit(bot, callback_id, values: dict, metadata: dict, user=MARKETER):
-    state_values = {}
-    for block, value in values.items():
-        if block == "content_type":
-            element = {"type": "static_select", "selected_option": {"value": value}}
-        elif block == "stages":
-            element = {"type": "multi_static_select", "selected_options": [{"value": v} for v in value]}
-        else:
-            element = {"type": "plain_text_input", "value": value}
-        state_values[block] = {"value": element}
-    payload = {"type": "view_submission", "user": {"id": user}, "trigger_id": "1.2",
-               "view": {"id": "V1", "type": "modal", "callback_id": callback_id,
-                        "private_metadata": json.dumps(metadata), "state": {"values": state_values}}}
-    return bot.slack.interaction(payload)
 
 
 # -- permissions ---------------------------------------------------------------------------------------
@@ -195,80 +137,6 @@ def test_help_is_shown_for_an_empty_command(bot, standin):
     assert "/content add" in content(bot, standin, "")["text"]
 
 
-# -- modals -------------------------------------------------------------------------------------------------
-def test_add_with_only_a_url_opens_a_prefilled_modal(bot, standin):
-    reply = bot.slack.command("add https://freightline.example/customers/acme-case-study", command="/content",
-                              user=MARKETER, response_url=standin.response_url("m"))
-    assert reply.status == 200
-    call = standin.wait_for("/api/views.open")[0].body
-    view = call["view"] if isinstance(call["view"], dict) else json.loads(call["view"])
-    assert call["trigger_id"] == "1.2.3" and view["callback_id"] == ids.ADD_ASSET_VIEW
-    blocks = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
-    assert blocks["url"]["element"]["initial_value"] == "https://freightline.example/customers/acme-case-study"
-    assert blocks["content_type"]["element"]["initial_option"]["value"] == "case_study"
-    assert [o["value"] for o in blocks["stages"]["element"]["initial_options"]] == ["consideration", "decision"]
-
-
-def test_add_alone_opens_an_empty_modal_for_anyone_allowed(bot, standin):
-    bot.slack.command("add", command="/content", user=MARKETER, response_url=standin.response_url("m0"))
-    view = standin.wait_for("/api/views.open")[0].body["view"]
-    view = view if isinstance(view, dict) else json.loads(view)
-    assert view["type"] == "modal" and "initial_value" not in view["blocks"][0]["element"]
-
-
-def test_modal_submission_with_errors_shows_them_inline(bot, standin):
-    before = state(bot)
-    reply = submit(bot, ids.ADD_ASSET_VIEW, {"url": "ftp://files.example/x", "title": "A file",
-                                             "content_type": "ebook", "stages": ["awareness"]}, {"channel": "C1"})
-    assert reply.status == 200
-    body = reply.json()
-    assert body["response_action"] == "errors" and "http" in body["errors"]["url"]
-    reply = submit(bot, ids.ADD_ASSET_VIEW, {"url": "https://files.example/x", "title": "A file",
-                                             "content_type": "ebook", "stages": ["awareness"],
-                                             "tags": "ok, " + "t" * 60}, {"channel": "C1"})
-    assert "tags" in reply.json()["errors"]
-    assert state(bot) == before
-
-
-def test_modal_submission_by_a_non_marketer_is_refused_inline(bot, standin):
-    before = state(bot)
-    reply = submit(bot, ids.ADD_ASSET_VIEW, {"url": "https://files.example/y", "title": "Y", "content_type": "ebook",
-                                             "stages": ["awareness"]}, {"channel": "C1"}, user=REP)
-    assert "Only marketers" in reply.json()["errors"]["url"]
-    assert state(bot) == before
-
-
-def test_modal_submission_adds_and_confirms_in_the_channel(bot, standin):
-    reply = submit(bot, ids.ADD_ASSET_VIEW, {"url": "https://freightline.example/ebooks/reefer-basics",
-                                             "title": "Reefer basics for new shippers", "content_type": "ebook",
-                                             "stages": ["awareness"], "tags": "Industry:Food, persona:ops"},
-                   {"channel": "C0MKT"})
-    assert reply.status == 200 and reply.body == ""
-    note = standin.wait_for("/api/chat.postEphemeral")[0].body
-    assert note["channel"] == "C0MKT" and note["user"] == MARKETER and "Added #" in note["text"]
-    asset = asset_by_url(bot, "https://freightline.example/ebooks/reefer-basics")
-    assert asset.tags == ["industry:food", "persona:ops"] and asset.language == "en"
-
-
-def test_edit_modal_is_prefilled_and_its_submission_is_audited(bot, standin):
-    asset = asset_by_url(bot, "https://freightline.example/guides/cut-empty-miles")
-    bot.slack.command(f"edit {asset.id}", command="/content", user=MARKETER, response_url=standin.response_url("e"))
-    view = standin.wait_for("/api/views.open")[0].body["view"]
-    view = view if isinstance(view, dict) else json.loads(view)
-    assert view["callback_id"] == ids.EDIT_ASSET_VIEW
-    blocks = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
-    assert blocks["title"]["element"]["initial_value"] == asset.title
-    reply = submit(bot, ids.EDIT_ASSET_VIEW, {"url": asset.url, "title": "Cutting empty miles: a field guide",
-                                              "content_type": "how_to_guide", "stages": ["awareness"],
-                                              "description": asset.description, "tags": ", ".join(asset.tags)},
-                   json.loads(view["private_metadata"]))
-    assert reply.status == 200
-    standin.wait_for("/api/chat.postEphemeral")
-    history = content(bot, standin, f"history {asset.url}", user=REP)["text"]
-    assert f"update by <@{MARKETER}>" in history
-    assert "title: How to cut empty miles on regional routes → Cutting empty miles: a field guide" in history
-
-
 # -- other writes --------------------------------------------------------------------------------------------
 def test_tag_untag_stage_archive_restore_verify(bot, standin):
     url = "https://freightline.example/tools/roi-calculator"
@@ -325,7 +193,7 @@ def test_a_change_is_seen_by_another_process_sharing_the_database(bot, standin, 
 def test_marketer_group_membership_is_looked_up_and_cached_briefly():
     from slack_sdk import WebClient
 
-    from bot.permissions import CACHE_SECONDS, Marketers
+    from bot.slack.permissions import CACHE_SECONDS, Marketers
 
     standin = SlackStandIn()
     try:
@@ -353,48 +221,6 @@ def test_content_gaps_shows_the_digest(bot, standin):
     note = content(bot, standin, "gaps", user=REP)
     assert note["text"].startswith("*Content gaps") and "Library health" in note["text"]
     assert all(len(b["text"]["text"]) <= 3000 for b in note["blocks"])
-
-
-def test_enter_in_the_title_fills_in_suggestions(bot, standin):
-    bot.slack.command("add https://freightline.example/x", command="/content", user=MARKETER,
-                      response_url=standin.response_url("s"))
-    view = standin.wait_for("/api/views.open")[0].body["view"]
-    view = view if isinstance(view, dict) else json.loads(view)
-    title_block = next(b for b in view["blocks"] if b.get("block_id") == "title")
-    assert title_block["dispatch_action"] is True
-    state = {"values": {"url": {"value": {"type": "plain_text_input", "value": "https://freightline.example/x"}},
-                        "title": {ids.SUGGEST_FROM_TITLE: {"type": "plain_text_input",
-                                                           "value": "Freightline ROI calculator for 3PL finance teams"}},
-                        "tags": {"value": {"type": "plain_text_input", "value": None}}}}
-    payload = {"type": "block_actions", "user": {"id": MARKETER}, "trigger_id": "1.2",
-               "view": {**view, "id": "V0ADD", "hash": "h1", "state": state},
-               "actions": [{"action_id": ids.SUGGEST_FROM_TITLE, "block_id": "title", "type": "plain_text_input",
-                            "value": "Freightline ROI calculator for 3PL finance teams", "action_ts": "1"}]}
-    assert bot.slack.interaction(payload).status == 200
-    update = standin.wait_for("/api/views.update")[0].body
-    assert update["view_id"] == "V0ADD" and update["hash"] == "h1"
-    new = update["view"] if isinstance(update["view"], dict) else json.loads(update["view"])
-    blocks = {b["block_id"].split(".")[0]: b for b in new["blocks"] if b.get("block_id")}
-    assert blocks["content_type"]["block_id"] == "content_type.1"  # a new id, so Slack shows the suggestion
-    assert blocks["content_type"]["element"]["initial_option"]["value"] == "roi_calculator"
-    assert [o["value"] for o in blocks["stages"]["element"]["initial_options"]] == ["consideration", "decision"]
-    assert blocks["language"]["element"]["initial_value"] == "en"
-    assert "industry:3pl" in blocks["tags"]["element"]["initial_value"]
-    assert blocks["title"]["element"]["initial_value"].startswith("Freightline ROI")
-    # Submitting the updated form reads the renamed blocks.
-    values = {"url": {"value": {"type": "plain_text_input", "value": "https://freightline.example/roi-3pl"}},
-              "title": {ids.SUGGEST_FROM_TITLE: {"type": "plain_text_input", "value": "ROI calculator for 3PLs"}},
-              "content_type.1": {"value": {"type": "static_select", "selected_option": {"value": "roi_calculator"}}},
-              "stages.1": {"value": {"type": "multi_static_select", "selected_options": [{"value": "decision"}]}},
-              "language.1": {"value": {"type": "plain_text_input", "value": "en"}},
-              "tags.1": {"value": {"type": "plain_text_input", "value": "x" * 60}}}
-    reply = bot.slack.interaction({"type": "view_submission", "user": {"id": MARKETER},
-                                   "view": {**new, "id": "V0ADD", "state": {"values": values}}})
-    assert "tags.1" in reply.json()["errors"]
-    values["tags.1"]["value"]["value"] = "industry:3pl"
-    reply = bot.slack.interaction({"type": "view_submission", "user": {"id": MARKETER},
-                                   "view": {**new, "id": "V0ADD", "state": {"values": values}}})
-    assert reply.status == 200 and asset_by_url(bot, "https://freightline.example/roi-3pl").tags == ["industry:3pl"]
 
 
 # -- the word "payload" (slack-bolt took any form body holding it for an interaction) ------------------

@@ -10,7 +10,7 @@ from content_library.db import session_scope
 from content_library.files import import_records
 from content_library.repository import list_assets
 from content_library.validation import validate_asset
-from recommender.service import Recommender
+from recommender.engine import Recommender
 from recommender.vector_index import VectorIndex
 from tests.conftest import FakeEmbedder
 
@@ -100,7 +100,7 @@ def test_recommender_follows_library_changes(seeded_engine, tmp_path):
     assert rec.refresh_if_stale() is True
     assert any(a.url == "https://x.example/audit" for a in rec.assets.values())
     with session_scope(seeded_engine) as session:
-        assert len(rec.vectors) == len(list_assets(session))
+        assert len(rec.index.vectors) == len(list_assets(session))
 
 
 @pytest.mark.parametrize("which", ["vectors", "titles"])
@@ -108,7 +108,7 @@ def test_recommender_follows_library_changes(seeded_engine, tmp_path):
 def test_recommender_restarts_cleanly_after_index_damage(seeded_engine, tmp_path, damage, which, caplog):
     rec = Recommender(seeded_engine, FakeEmbedder(), tmp_path / "idx")
     rec.sync()
-    path = getattr(rec, which).index_path
+    path = getattr(rec.index, which).index_path
     if damage == "delete":
         path.unlink()
     else:
@@ -118,7 +118,7 @@ def test_recommender_restarts_cleanly_after_index_damage(seeded_engine, tmp_path
         report = again.sync()
     assert (report.action == "rebuilt") == (which == "vectors")
     assert "rebuilding the vector index" in caplog.text
-    assert len(again.vectors) == len(again.titles) == len(rec.assets)
+    assert len(again.index.vectors) == len(again.index.titles) == len(rec.assets)
     assert again.recommend("pricing for a CFO").items
 
 
@@ -272,8 +272,8 @@ def test_library_changes_are_applied_incrementally_and_agree_with_a_fresh_start(
     assert rec.refresh_if_stale() is True
     assert embedder.calls - calls == 1  # only the edited asset is embedded again
     assert archived_id not in rec.assets and "Zebra" in rec.assets[edited_id].description
-    bm25 = rec.lexical.scores("zebra-striped worksheet")  # BM25 knows the new words
-    assert int(rec.lexical.ids[int(np.argmax(bm25))]) == edited_id and bm25.max() > 0
+    bm25 = rec.index.lexical.scores("zebra-striped worksheet")  # BM25 knows the new words
+    assert int(rec.index.lexical.ids[int(np.argmax(bm25))]) == edited_id and bm25.max() > 0
     asks = ["zebra-striped freight audit", "CFO wants pricing and an ROI model", "новый клиент, нужно обучение"]
     fresh = Recommender(seeded_engine, FakeEmbedder(), tmp_path / "fresh")
     fresh.sync()
@@ -294,7 +294,7 @@ def test_a_title_edit_re_embeds_the_title_and_a_description_edit_does_not(seeded
     assert rec.refresh_if_stale() is True
     assert embedder.calls - calls == 2  # the indexed text (it holds the title) and the title itself
     expected = embedder.embed_documents(["Reefer fleet audit worksheet"])[0]
-    assert np.allclose(rec.titles.vector(asset_id), expected, atol=1e-6)
+    assert np.allclose(rec.index.titles.vector(asset_id), expected, atol=1e-6)
     _edit(seeded_engine, str(asset_id), description="Now with a fuel section")
     calls = embedder.calls
     assert rec.refresh_if_stale() is True
@@ -326,6 +326,6 @@ def test_a_model_failure_between_the_two_indexes_is_caught_up_at_the_next_sync(s
     embedder.broken = False
     assert rec.refresh_if_stale() is True
     assert rec.assets[asset_id].title == title
-    assert np.allclose(rec.titles.vector(asset_id), embedder.embed_documents([title])[0], atol=1e-6)
+    assert np.allclose(rec.index.titles.vector(asset_id), embedder.embed_documents([title])[0], atol=1e-6)
     fresh, _ = _synced(seeded_engine, tmp_path / "fresh")
     assert _answer(rec, "reefer audit worksheet") == _answer(fresh, "reefer audit worksheet")

@@ -1,0 +1,129 @@
+"""`journeybot recommend`, `classify`, `classifier …` and `chat`: the salesperson's use cases from a terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from bot.app.asks import Origin
+from bot.app.wording import EMPTY_LIBRARY, format_confidence
+from bot.terminal.jsonl import each_line
+from bot.terminal.options import Failure, language_option, runtime, stage_option, type_option
+from bot.terminal.render import render_recommendation
+from recommender.query import EmptyQuery, Filters
+from recommender.stages import display
+
+CLI = Origin("cli")
+
+
+@click.command()
+@click.argument("text", required=False)
+@click.option("--k", "k", default=5, show_default=True, type=click.IntRange(1, 50), help="How many assets.")
+@click.option("--stage", help="Use this stage instead of the classifier's (any framework's name).")
+@click.option("--type", "content_type", help="Only this content type (e.g. 'case study', pricing).")
+@click.option("--lang", help="Only assets in this language (en, zh, ru, … or a name: English, 中文).")
+@click.option("--tag", "tags", multiple=True, help="Only assets with this tag (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--jsonl", is_flag=True, help='Batch: read {"id", "text"} lines on stdin, write one JSON line each.')
+@click.pass_context
+def recommend(ctx, text, k, stage, content_type, lang, tags, as_json, jsonl) -> None:
+    """Recommend assets for a prospect described in TEXT."""
+    filters = Filters(stage_option(stage), type_option(content_type), language_option(lang), tuple(tags))
+    asks = runtime(ctx).local_asks
+    if jsonl:
+        if text:
+            raise Failure("give either TEXT or --jsonl (lines on stdin), not both")
+        each_line(lambda items: [
+            {"id": item_id, "stage": rec.stage.stage, "confidence": round(rec.stage.confidence, 4),
+             "unsure": rec.stage.unsure, "items": [i.to_dict() for i in rec.items]}
+            for (item_id, _), rec in zip(items, asks.ask_many([t for _, t in items], CLI, k=k, filters=filters),
+                                         strict=True)])
+        return
+    if not text or not text.strip():
+        raise Failure('describe the prospect, e.g. journeybot recommend "CFO asked for pricing and an ROI model"')
+    try:
+        rec = asks.ask(text, CLI, k=k, filters=filters)
+    except EmptyQuery as exc:
+        raise Failure(str(exc)) from exc
+    if rec.truncated:
+        click.echo(f"journeybot: warning: the text is over {len(rec.text):,} characters; only the start was used",
+                   err=True)
+    if as_json:
+        if rec.library_empty:
+            click.echo(f"journeybot: warning: {EMPTY_LIBRARY}", err=True)
+        click.echo(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_recommendation(rec, runtime(ctx).framework))
+
+
+@click.command()
+@click.argument("text", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--jsonl", is_flag=True, help='Batch: read {"id", "text"} lines on stdin, write one JSON line each.')
+@click.pass_context
+def classify(ctx, text, as_json, jsonl) -> None:
+    """The prospect's journey stage for TEXT, with confidence, probabilities and evidence."""
+    asks = runtime(ctx).local_asks
+    if jsonl:
+        if text:
+            raise Failure("give either TEXT or --jsonl (lines on stdin), not both")
+        each_line(lambda items: [{"id": item_id, **result.to_dict()} for (item_id, _), result
+                                 in zip(items, asks.classify_many([t for _, t in items]), strict=True)])
+        return
+    if not text or not text.strip():
+        raise Failure('describe the prospect, e.g. journeybot classify "legal is redlining our MSA"')
+    try:
+        result = asks.classify(text)
+    except EmptyQuery as exc:
+        raise Failure(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    framework = runtime(ctx).framework
+    click.echo(f"{display(result.stage, framework)} — confidence {format_confidence(result.confidence)}"
+               + (f" (unsure: could be {display(result.runner_up(), framework)})" if result.unsure else ""))
+    for stage, p in sorted(result.probabilities.items(), key=lambda kv: -kv[1]):
+        click.echo(f"  {stage:<14} {p:6.1%}")
+    if result.evidence:
+        click.echo("Evidence: " + "; ".join(f"“{e.phrase}” → {e.stage}" for e in result.evidence))
+    else:
+        click.echo("Evidence: no explicit signal words; judged on the overall meaning.")
+
+
+@click.group()
+def classifier() -> None:
+    """The stage classifier: corrections and retraining."""
+
+
+@classifier.command("correct")
+@click.argument("text")
+@click.argument("stage")
+@click.pass_context
+def classifier_correct(ctx, text: str, stage: str) -> None:
+    """Record that TEXT describes a prospect at STAGE (used at the next retrain)."""
+    stage = stage_option(stage, "STAGE")
+    try:
+        correction = runtime(ctx).local_asks.correct(text, stage, CLI)
+    except EmptyQuery as exc:
+        raise Failure(str(exc)) from exc
+    click.echo(f"Correction #{correction} stored; `journeybot classifier retrain` (or the next start) learns from it.")
+
+
+@classifier.command("retrain")
+@click.pass_context
+def classifier_retrain(ctx) -> None:
+    """Retrain on the shipped examples plus every stored correction."""
+    model = runtime(ctx).classifier(retrain=True)
+    click.echo(f"Stage classifier retrained on {model.examples} examples.")
+
+
+@click.command()
+@click.pass_context
+def chat(ctx) -> None:
+    """A local console: describe a prospect, get the answer the Slack bot gives."""
+    from bot.terminal.console import run_console
+
+    rt = runtime(ctx)
+    run_console(rt.local_asks, rt.content(local=True), rt.framework, sys.stdin, click.echo)

@@ -1,0 +1,173 @@
+"""`journeybot library …`, `index rebuild` and `db upgrade`: the content library from a terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from bot.terminal.options import Failure, language_option, runtime, stage_option, type_option
+from content_library.db import session_scope
+from content_library.files import (
+    FORMATS,
+    SAMPLE_LIBRARY,
+    ImportFailed,
+    export_records,
+    import_records,
+    read_file,
+)
+from content_library.repository import library_stats, list_assets
+from content_library.vocabulary import CONTENT_TYPES, STAGES, other_names
+
+PROGRESS_THRESHOLD = 200
+
+
+# -- index -------------------------------------------------------------------------------------------
+@click.group()
+def index() -> None:
+    """The vector index (a cache of the database, rebuilt when needed)."""
+
+
+@index.command("rebuild")
+@click.pass_context
+def index_rebuild(ctx) -> None:
+    """Re-embed every active asset and rewrite the index."""
+    rec = runtime(ctx).recommender
+    count = rec.index.rebuild()
+    click.echo(f"Index rebuilt: {count} active assets embedded with {rec.embedder.model_id}.")
+
+
+# -- library -----------------------------------------------------------------------------------------
+@click.group()
+def library() -> None:
+    """Manage the content library: seed, import, export, list, stats."""
+
+
+def _import(ctx, path: Path, fmt: str | None, actor: str, ignore_other_columns: bool = False) -> None:
+    left_out: set[str] | None = set() if ignore_other_columns else None
+    try:
+        records = read_file(path, fmt, left_out)
+    except ImportFailed as exc:
+        hint = ("\nTo leave out the columns journeybot does not use, import again with --ignore-other-columns."
+                if any(e.unknown_fields for e in exc.errors) else "")
+        if any(e.field == "content_type" for e in exc.errors):
+            hint += "\n`journeybot library types` lists the content types and the names each is accepted under."
+        raise Failure(str(exc) + hint) from exc
+    if left_out:
+        click.echo(f"Left out the columns journeybot does not use: {', '.join(sorted(left_out))}.", err=True)
+    engine = runtime(ctx).engine
+    show = len(records) >= PROGRESS_THRESHOLD
+    with tqdm(total=len(records), disable=not show, unit="asset", desc="importing", file=sys.stderr) as bar:
+        result = import_records(engine, records, actor, progress=bar.update)
+    click.echo(f"Imported {path.name}: {result.summary()}.")
+
+
+@library.command("seed")
+@click.pass_context
+def library_seed(ctx) -> None:
+    """Load the shipped sample library (safe to run again: it upserts by URL)."""
+    _import(ctx, SAMPLE_LIBRARY, "yaml", "seed")
+
+
+@library.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Override the format taken from the file name.")
+@click.option("--actor", default="cli", show_default=True, help="Name recorded in the audit log.")
+@click.option("--ignore-other-columns", is_flag=True,
+              help="Leave out columns that are no asset field (a CMS export's 'Views', 'Status'), and name them, "
+                   "instead of refusing the file.")
+@click.pass_context
+def library_import(ctx, file: Path, fmt: str | None, actor: str, ignore_other_columns: bool) -> None:
+    """Import assets from FILE (.csv, .jsonl, .json, .yaml); all rows or none, upsert by URL."""
+    if not file.is_file():
+        raise Failure(f"no such file: {file}")
+    _import(ctx, file, fmt, actor, ignore_other_columns)
+
+
+@library.command("export")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="yaml", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
+@click.option("--include-archived", is_flag=True)
+@click.pass_context
+def library_export(ctx, fmt: str, output: Path | None, include_archived: bool) -> None:
+    """Export the library in a format `library import` reads back."""
+    with session_scope(runtime(ctx).engine) as session:
+        text = export_records(list_assets(session, include_archived=include_archived), fmt)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}.", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@library.command("list")
+@click.option("--stage")
+@click.option("--type", "content_type")
+@click.option("--lang")
+@click.option("--tag")
+@click.option("--include-archived", is_flag=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def library_list(ctx, stage, content_type, lang, tag, include_archived, as_json) -> None:
+    """List assets, optionally by stage, type, language or tag."""
+    stage, content_type = stage_option(stage), type_option(content_type)
+    with session_scope(runtime(ctx).engine) as session:
+        assets = list_assets(session, stage=stage, content_type=content_type, language=language_option(lang), tag=tag,
+                             include_archived=include_archived)
+    if as_json:
+        click.echo(json.dumps([a.public_dict() for a in assets], ensure_ascii=False, indent=2))
+        return
+    if not assets:
+        click.echo("No assets match. `journeybot library seed` loads the sample library.")
+        return
+    for a in assets:
+        flag = " (archived)" if a.archived else ""
+        click.echo(f"{a.id:>5}  {a.content_type:<18} {','.join(a.stages):<24} {a.language:<5} {a.title}{flag}")
+
+
+@library.command("types")
+@click.option("--json", "as_json", is_flag=True)
+def library_types(as_json: bool) -> None:
+    """The content types an asset can have, their usual stages and the names each is accepted under."""
+    rows = [{"key": ct.key, "label": ct.label, "stages": list(ct.stages),
+             "names": other_names(ct)} for ct in CONTENT_TYPES]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['key']:<18} {row['label']:<26} {', '.join(row['stages']):<24} {', '.join(row['names'][:6])}")
+    click.echo("\nA longer name that holds one of these is that type (\"Webinar recording\", \"API docs\"); "
+               "one that holds the names of two types is refused.")
+
+
+@library.command("stats")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def library_stats_cmd(ctx, as_json: bool) -> None:
+    """Counts per stage, content type and language."""
+    with session_scope(runtime(ctx).engine) as session:
+        stats = library_stats(session)
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{stats['assets']} active assets ({stats['archived']} archived), {stats['queries']} asks logged")
+    for stage in STAGES:
+        click.echo(f"  {stage:<14} {stats['per_stage'][stage]:>5}")
+    click.echo("  languages: " + ", ".join(f"{k} {v}" for k, v in stats["per_language"].items()))
+    click.echo("  types: " + ", ".join(f"{k} {v}" for k, v in stats["per_type"].items()))
+
+
+@click.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx) -> None:
+    """Apply schema migrations (also done automatically on every start)."""
+    runtime(ctx).engine  # noqa: B018  (building the engine migrates)
+    click.echo("Database schema is up to date.")
