@@ -17,10 +17,19 @@ from typing import Any
 import yaml
 from sqlalchemy.engine import Engine
 
+from content_library import content_types
 from content_library.db import session_scope
 from content_library.models import Asset
 from content_library.repository import UpsertResult, upsert_assets
-from content_library.validation import FIELDS, AssetInput, UnknownFields, ValidationError, validate_asset
+from content_library.validation import (
+    FIELDS,
+    AssetInput,
+    UnknownFields,
+    UnknownType,
+    ValidationError,
+    validate_asset,
+)
+from content_library.vocabulary import ContentType, install_team_types, name_key, team_types
 
 FORMATS = ("csv", "jsonl", "json", "yaml")
 SAMPLE_LIBRARY = Path(__file__).resolve().parent / "sample" / "library.yaml"
@@ -39,11 +48,29 @@ class RowError:
         return f"row {self.row}: {self.field}: {self.message}"
 
 
-class ImportFailed(ValueError):
-    """Nothing was written; `errors` says which rows are wrong and why."""
+@dataclass
+class UnknownTypeRows:
+    """The rows of one content type the vocabulary lacks: the name as first written, the row
+    numbers, each row's own stages and text (to infer the stages a new type usually serves)."""
 
-    def __init__(self, message: str, errors: list[RowError] | None = None):
+    name: str
+    rows: list[int]
+    stages: list[list[str]]
+    texts: list[str]
+
+    def __str__(self) -> str:
+        shown = ", ".join(map(str, self.rows[:5])) + (", …" if len(self.rows) > 5 else "")
+        return f"{self.name!r} ({len(self.rows)} row{'s' if len(self.rows) > 1 else ''}: {shown})"
+
+
+class ImportFailed(ValueError):
+    """Nothing was written; `errors` says which rows are wrong and why, `unknown_types` which
+    content types the vocabulary lacks (normalised name -> their rows)."""
+
+    def __init__(self, message: str, errors: list[RowError] | None = None,
+                 unknown_types: dict[str, UnknownTypeRows] | None = None):
         self.errors = errors or []
+        self.unknown_types = unknown_types or {}
         lines = [message] + [f"  {e}" for e in self.errors[:MAX_REPORTED_ERRORS]]
         if len(self.errors) > MAX_REPORTED_ERRORS:
             lines.append(f"  … and {len(self.errors) - MAX_REPORTED_ERRORS} more")
@@ -123,10 +150,17 @@ def validate_rows(rows: Iterable[tuple[int, Any]], other_columns: set[str] | Non
     every bad row."""
     records: list[AssetInput] = []
     errors: list[RowError] = []
+    unknown: dict[str, UnknownTypeRows] = {}
     seen: dict[str, int] = {}
     for number, raw in rows:
         try:
             record = validate_asset(raw, other_columns)
+        except UnknownType as exc:
+            kind = unknown.setdefault(name_key(exc.value), UnknownTypeRows(exc.value, [], [], []))
+            kind.rows.append(number)
+            kind.stages.append(exc.stages)
+            kind.texts.append(exc.text)
+            continue
         except ValidationError as exc:
             errors.append(RowError(number, exc.field, exc.message, isinstance(exc, UnknownFields)))
             continue
@@ -135,6 +169,14 @@ def validate_rows(rows: Iterable[tuple[int, Any]], other_columns: set[str] | Non
             continue
         seen[record.url] = number
         records.append(record)
+    if unknown:
+        kinds = list(unknown.values())
+        listed = ", ".join(str(k) for k in kinds)
+        message = (f"{len(kinds)} content type{'s are' if len(kinds) > 1 else ' is'} not in the library's vocabulary:"
+                   f" {listed}; nothing was imported.")
+        if errors:
+            message += f" Besides, {len(errors)} row{'s are' if len(errors) > 1 else ' is'} invalid:"
+        raise ImportFailed(message, _once_per_column_set(errors), unknown)
     if errors:
         plural = "s" if len(errors) > 1 else ""  # one error per row: validation stops at a row's first problem
         raise ImportFailed(f"{len(errors)} invalid row{plural}; nothing was imported. Fix and import again:",
@@ -160,15 +202,47 @@ def _once_per_column_set(errors: list[RowError]) -> list[RowError]:
     return out
 
 
-def read_file(path: Path, fmt: str | None = None, other_columns: set[str] | None = None) -> list[AssetInput]:
-    """The file's assets, validated. Columns (keys) that are no field are an error, or, with a set
-    for `other_columns`, are left out and named in it."""
+def read_rows(path: Path, fmt: str | None = None) -> list[tuple[int, Any]]:
     fmt = format_for(path, fmt)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ImportFailed(f"cannot read {path}: {exc.strerror or exc}") from exc
-    return validate_rows(parse_rows(_decode(data, path.name), fmt), other_columns)
+    return parse_rows(_decode(data, path.name), fmt)
+
+
+def read_file(path: Path, fmt: str | None = None, other_columns: set[str] | None = None) -> list[AssetInput]:
+    """The file's assets, validated. Columns (keys) that are no field are an error, or, with a set
+    for `other_columns`, are left out and named in it."""
+    return validate_rows(read_rows(path, fmt), other_columns)
+
+
+def read_file_with_new_types(path: Path, fmt: str | None, other_columns: set[str] | None,
+                             classify: Callable[[str], str]) -> tuple[list[AssetInput], list[ContentType]]:
+    """As read_file, but each content type the vocabulary lacks becomes a new team type (not yet
+    saved: import_records writes it with the assets), its usual stages those its rows give or,
+    where no row gives any, those `classify(text) -> stage` reads in the rows' text."""
+    rows = read_rows(path, fmt)
+    try:
+        return validate_rows(rows, other_columns), []
+    except ImportFailed as exc:
+        if not exc.unknown_types or exc.errors:
+            raise
+        unknown = exc.unknown_types
+    new: list[ContentType] = []
+    for kind in unknown.values():
+        given = [stages for stages in kind.stages if stages]
+        read = given or [[classify(text)] for text in kind.texts]
+        try:
+            new.append(content_types.define(kind.name, content_types.usual_stages(read)))
+        except content_types.TypeDefinitionError as error:
+            raise ImportFailed(f"cannot add the content type {kind}: {error}; nothing was imported.") from error
+    previous = team_types()
+    install_team_types([*previous, *new])
+    try:
+        return validate_rows(rows, other_columns), new
+    finally:
+        install_team_types(previous)
 
 
 def import_records(
@@ -177,10 +251,14 @@ def import_records(
     actor: str,
     progress: Callable[[int], None] | None = None,
     batch: int = 500,
+    new_types: list[ContentType] | None = None,
 ) -> UpsertResult:
-    """Write validated records in one transaction (chunks only drive the progress callback)."""
+    """Write validated records, and the new team types they are of, in one transaction (chunks
+    only drive the progress callback)."""
     total = UpsertResult()
     with session_scope(engine) as session:
+        if new_types:
+            content_types.add(session, new_types, actor)
         for start in range(0, len(records), batch):
             chunk = records[start:start + batch]
             result = upsert_assets(session, chunk, actor)
@@ -189,6 +267,8 @@ def import_records(
             total.unchanged += result.unchanged
             if progress:
                 progress(len(chunk))
+    if new_types:
+        content_types.refresh(engine)
     return total
 
 

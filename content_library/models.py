@@ -170,3 +170,18 @@ class DigestRun(SQLModel, table=True):
     status: str = Field(default="posting", max_length=20)
     message_ts: str | None = Field(default=None, max_length=40)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class TeamContentType(SQLModel, table=True):
+    """A content type the team defined beside the shipped vocabulary ("Podcast"): its key, label,
+    usual stages (the first is its main one) and the other names it is accepted under."""
+
+    __tablename__ = "team_content_types"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=40, unique=True)
+    label: str = Field(max_length=60)
+    stages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    names: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_by: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)

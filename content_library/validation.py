@@ -60,6 +60,15 @@ class ValidationError(ValueError):
         super().__init__(f"{field_name}: {message}")
 
 
+class UnknownType(ValidationError):
+    """A row whose content type is no type of the vocabulary (nor one that names several): the
+    value as written, the row's own stages (parsed) and its text, so an import can define it."""
+
+    def __init__(self, message: str, value: str, stages: list[str], text: str):
+        super().__init__("content_type", message)
+        self.value, self.stages, self.text = value, stages, text
+
+
 def _text(record: dict[str, Any], name: str, limit: int, *, multiline: bool = False) -> str:
     value = record.get(name)
     if value is None:
@@ -170,13 +179,19 @@ def validate_asset(record: Any, other_keys: set[str] | None = None) -> AssetInpu
     url = validate_url(_text(record, "url", MAX_URL))
     description = _text(record, "description", MAX_DESCRIPTION, multiline=True)
     try:
-        content_type = parse_content_type(_text(record, "content_type", 60))
-    except UnknownName as exc:
-        raise ValidationError("content_type", str(exc)) from exc
-    try:
         stages = parse_stages(_list(record, "stages"))
     except UnknownName as exc:
-        raise ValidationError("stages", str(exc)) from exc
+        stage_error = ValidationError("stages", str(exc))
+        stages = None
+    type_name = _text(record, "content_type", 60)
+    try:
+        content_type = parse_content_type(type_name)
+    except UnknownName as exc:
+        if exc.ambiguous or exc.typo or stages is None:  # a near spelling is a typo, not a new type
+            raise ValidationError("content_type", str(exc)) from exc
+        raise UnknownType(str(exc), type_name, stages, f"{title}. {description}") from exc
+    if stages is None:
+        raise stage_error
     tags = _list(record, "tags")
     if len(tags) > MAX_TAGS:
         raise ValidationError("tags", f"has {len(tags)} tags; the limit is {MAX_TAGS}")

@@ -26,6 +26,7 @@ class ContentType:
     label: str
     stages: tuple[str, ...]
     aliases: tuple[str, ...] = ()
+    team: bool = False  # defined by the team (content_library.content_types), not shipped
 
 
 CONTENT_TYPES: tuple[ContentType, ...] = (
@@ -108,7 +109,42 @@ CONTENT_TYPES: tuple[ContentType, ...] = (
                 ("champions", "advisory board", "customer advisory board", "ambassador", "客户倡导", "品牌大使", "амбассадор", "программа адвокатов")),
 )
 
+# Every content type in use: the shipped ones, then those the team defined (content_library.
+# content_types keeps them in the database and installs them here with `install_team_types`).
 CONTENT_TYPE_BY_KEY: dict[str, ContentType] = {ct.key: ct for ct in CONTENT_TYPES}
+_team_types: tuple[ContentType, ...] = ()
+_generation = 0
+
+
+def content_types() -> tuple[ContentType, ...]:
+    """The shipped content types, then the team's own."""
+    return CONTENT_TYPES + _team_types
+
+
+def team_types() -> tuple[ContentType, ...]:
+    return _team_types
+
+
+def generation() -> int:
+    """Bumped whenever the team's types change: caches built from the vocabulary key on it."""
+    return _generation
+
+
+def install_team_types(types: tuple[ContentType, ...] | list[ContentType]) -> bool:
+    """Make `types` the team's content types in this process (a type of a shipped key is ignored:
+    the shipped vocabulary cannot be redefined). True when that changed anything."""
+    global _team_types, _generation, _CONTENT_TYPE_NAMES
+    shipped = {ct.key for ct in CONTENT_TYPES}
+    new = tuple(ct for ct in types if ct.key not in shipped)
+    if new == _team_types:
+        return False
+    _team_types = new
+    CONTENT_TYPE_BY_KEY.clear()
+    CONTENT_TYPE_BY_KEY.update({ct.key: ct for ct in content_types()})
+    _CONTENT_TYPE_NAMES = _content_type_names()
+    _name_patterns.cache_clear()
+    _generation += 1
+    return True
 
 
 def type_label(key: str) -> str:
@@ -174,7 +210,7 @@ def accepted_names(ct: ContentType) -> tuple[str, ...]:
 
 def _content_type_names() -> dict[str, str]:
     names: dict[str, str] = {}
-    for ct in CONTENT_TYPES:
+    for ct in content_types():
         for name in accepted_names(ct):
             names.setdefault(normalise_name(name), ct.key)
     return names
@@ -187,8 +223,9 @@ class UnknownName(ValueError):
     """A name that is not in a closed vocabulary; carries the closest valid names. `ambiguous`: the
     name holds the names of several (the suggestions), and which one is meant is not for us to pick."""
 
-    def __init__(self, kind: str, value: str, suggestions: list[str], ambiguous: bool = False):
-        self.kind, self.value, self.suggestions = kind, value, suggestions
+    def __init__(self, kind: str, value: str, suggestions: list[str], ambiguous: bool = False, typo: bool = False):
+        """`typo`: the value is a near spelling of a valid name (the first suggestion)."""
+        self.kind, self.value, self.suggestions, self.ambiguous, self.typo = kind, value, suggestions, ambiguous, typo
         names = ", ".join(repr(s) for s in suggestions)
         if ambiguous:
             message = f"{kind} {value!r} names more than one {kind} ({names}); give one of them"
@@ -273,6 +310,9 @@ def parse_content_type(value: str) -> str:
     # Only a near spelling is suggested: among hundreds of short names a loose match is a false
     # friend ("podcast" is no "post", "slide deck" no "side by side").
     suggestions = closest(value, list(_CONTENT_TYPE_NAMES), cutoff=0.75)
+    # A typo is a spelling within two letters of a valid name ("case studdy", "webinr"); "use case"
+    # is as close to "business case" by ratio, but is a name of its own.
+    typo = any(abs(len(s) - len(name)) <= 2 for s in suggestions)
     # A word that several types' names share names a family ("program": referral, loyalty, advocacy
     # programs; "sheet": tip sheet, data sheet): its members are suggested. A word of one type's names
     # only ("analysis" of "competitor analysis") is no such family, and suggests nothing by itself.
@@ -282,12 +322,24 @@ def parse_content_type(value: str) -> str:
         suggestions += family
     # Suggest canonical keys, not the alias that happened to be closest.
     keys = list(dict.fromkeys(_CONTENT_TYPE_NAMES[s] for s in suggestions))[:3]
-    raise UnknownName("content type", value, keys)
+    raise UnknownName("content type", value, keys, typo=typo)
 
 
 def stage_prior(content_type: str) -> tuple[str, ...]:
     """The stages a content type usually serves (used when an asset has no stage tags)."""
     return CONTENT_TYPE_BY_KEY[content_type].stages
+
+
+def name_key(name: str) -> str:
+    """A name as the vocabulary compares it: normalised, its last English word singular."""
+    return _singular(normalise_name(name))
+
+
+def name_taken(name: str) -> str | None:
+    """The key of the content type `name` is already accepted as exactly (any case, singular or
+    plural), or None."""
+    normal = normalise_name(name)
+    return _CONTENT_TYPE_NAMES.get(normal) or _CONTENT_TYPE_NAMES.get(_singular(normal))
 
 
 # --- Stage names --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from content_library.languages import SPACED_LETTER
-from content_library.vocabulary import CONTENT_TYPES
+from content_library.vocabulary import content_types, generation, team_types
 from recommender.textnorm import fold, is_han
 
 # stage -> (weight, phrases). Behaviour cues weigh more than content asked for.
@@ -233,10 +233,14 @@ def _alternation(names) -> re.Pattern[str]:
     return re.compile("|".join(sorted(names, key=len, reverse=True)))
 
 
-@lru_cache(maxsize=1)
 def _compiled() -> list[tuple[str | None, float, str | None, re.Pattern[str], bool]]:
+    return _compiled_for(generation())
+
+
+@lru_cache(maxsize=2)
+def _compiled_for(_generation: int) -> list[tuple[str | None, float, str | None, re.Pattern[str], bool]]:
     """(stage or None for NEUTRAL_CUES, weight, content type or None, pattern, whether a negated
-    match still counts)."""
+    match still counts), for the vocabulary's generation: the team's own types are cues too."""
     compiled: list[tuple[str | None, float, str | None, re.Pattern[str], bool]] = [
         (None, 0.0, None, _alternation(_pattern(c) for c in NEUTRAL_CUES), True)]
     for stage, cues in BEHAVIOUR_CUES.items():
@@ -244,8 +248,9 @@ def _compiled() -> list[tuple[str | None, float, str | None, re.Pattern[str], bo
         compiled.append((stage, BEHAVIOUR_WEIGHT, None, _alternation(_pattern(c) for c in cues if c not in proof), False))
         if proof:
             compiled.append((stage, BEHAVIOUR_WEIGHT, None, _alternation(_pattern(c) for c in cues if c in proof), True))
-    for ct in CONTENT_TYPES:
-        names = [n for n in (ct.label, *ct.aliases) if len(n) > 2 or any(is_han(ch) for ch in n)]
+    for ct in content_types():
+        names = [n.replace("*", "") if ct.team else n for n in (ct.label, *ct.aliases)]
+        names = [n for n in names if len(n) > 2 or any(is_han(ch) for ch in n)]
         # A content type asked for signals the main stage it serves.
         compiled.append((ct.stages[0], CONTENT_WEIGHT, ct.key, _alternation(_pattern(n, plural=True) for n in names),
                          False))
@@ -253,18 +258,21 @@ def _compiled() -> list[tuple[str | None, float, str | None, re.Pattern[str], bo
 
 
 def patterns() -> list[str]:
-    """Every regular expression that decides which cues a text has: the features change with them."""
-    return [c[3].pattern for c in _compiled()] + [_NEGATION_WORDS.pattern, _NEGATION_HAN.pattern]
+    """Every regular expression of the shipped vocabulary that decides which cues a text has: the
+    features change with them. The team's own types are cues at inference only: defining one does
+    not make the shipped model stale."""
+    shipped = [c for c in _compiled() if c[2] is None or c[2] not in {t.key for t in team_types()}]
+    return [c[3].pattern for c in shipped] + [_NEGATION_WORDS.pattern, _NEGATION_HAN.pattern]
 
 
 def find_cues(text: str) -> list[CueHit]:
     """Every cue in the text, in order, except negated ones. Where cues overlap, the longest wins
     (behaviour cues before content-type mentions of the same length)."""
-    return list(_find_cues(text))
+    return list(_find_cues(text, generation()))
 
 
 @lru_cache(maxsize=512)  # classification and ranking both read the same description's cues
-def _find_cues(text: str) -> tuple[CueHit, ...]:
+def _find_cues(text: str, _generation: int) -> tuple[CueHit, ...]:
     folded = fold(text)
     same = len(folded) == len(text)
     found = []

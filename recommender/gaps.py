@@ -15,7 +15,7 @@ import numpy as np
 from content_library.languages import base_language, detect_language
 from content_library.models import Asset, QueryLog, StageCorrection
 from content_library.repository import DigestRecords
-from content_library.vocabulary import CONTENT_TYPE_BY_KEY, CONTENT_TYPES, STAGES
+from content_library.vocabulary import CONTENT_TYPES, STAGES, content_types, type_label
 from recommender.stages import CANONICAL
 
 # An ask is weakly served when its best asset stood out from the library by less than this many
@@ -30,15 +30,16 @@ UNUSED_DAYS = 90
 TAG_DIMENSIONS = ("persona", "industry")
 
 
-def _expected_types() -> dict[str, list[str]]:
-    """Per stage, the content types the seed articles list first for it."""
+def expected_types(types=None) -> dict[str, list[str]]:
+    """Per stage, the content types expected in it: those the seed articles list first for it, and
+    each of the team's own types in the stage it names first (never in a stage it does not claim)."""
     expected: dict[str, list[str]] = {s: [] for s in STAGES}
-    for ct in CONTENT_TYPES:
+    for ct in content_types() if types is None else types:
         expected[ct.stages[0]].append(ct.key)
     return expected
 
 
-EXPECTED_TYPES = _expected_types()
+EXPECTED_TYPES = expected_types(CONTENT_TYPES)  # the shipped vocabulary's
 
 
 @dataclass
@@ -195,6 +196,7 @@ def _stage_reports(assets: list[Asset], asks: list[QueryLog], asks_before: list[
     tag_values = {dim: sorted({t.split(":", 1)[1] for a in assets for t in a.tags if t.startswith(dim + ":")})
                   for dim in TAG_DIMENSIONS}
     reports = []
+    expected = expected_types()
     for stage in STAGES:
         in_stage = [a for a in assets if stage in a.stages]
         have_types = {a.content_type for a in in_stage}
@@ -203,7 +205,7 @@ def _stage_reports(assets: list[Asset], asks: list[QueryLog], asks_before: list[
                       for dim, values in tag_values.items() if values}
         reports.append(StageReport(
             stage=stage, assets=len(in_stage),
-            missing_types=[t for t in EXPECTED_TYPES[stage] if t not in have_types],
+            missing_types=[t for t in expected[stage] if t not in have_types],
             languages=per_language, empty_languages=[lang for lang, n in per_language.items() if n == 0],
             empty_tag_cells={d: v for d, v in empty_tags.items() if v},
             asks=sum(1 for q in asks if _stage_of(q) == stage),
@@ -236,7 +238,7 @@ def _health(records: DigestRecords, now: datetime, start: datetime, review_inter
 
 
 def _type_names(keys: list[str], limit: int = 3) -> str:
-    names = [CONTENT_TYPE_BY_KEY[k].label.lower() for k in keys[:limit]]
+    names = [type_label(k).lower() for k in keys[:limit]]
     more = f" and {len(keys) - limit} more" if len(keys) > limit else ""
     return ", ".join(names) + more
 

@@ -18,6 +18,7 @@ import numpy as np
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from content_library import content_types
 from content_library.repository import active_stamps, assets_by_ids, demoted_assets, list_assets, versions
 from content_library.vocabulary import STAGES
 from recommender.config import DEFAULT, RankingConfig
@@ -73,6 +74,7 @@ class LibraryIndex:
         with self.lock:  # one catch-up at a time: a second thread waits, then finds little to do
             with Session(self.engine) as session:
                 version, feedback_version = versions(session)
+                content_types.sync(session)  # the team's own types, as they stand at this version
                 demoted = demoted_assets(session)
                 stamps = active_stamps(session)
                 changed = [i for i, stamp in stamps.items() if self._stamps.get(i) != stamp]

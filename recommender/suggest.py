@@ -6,10 +6,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from content_library.languages import detect_language
-from content_library.vocabulary import CONTENT_TYPE_BY_KEY, CONTENT_TYPES, accepted_names, stage_prior
+from content_library.vocabulary import (
+    CONTENT_TYPE_BY_KEY,
+    accepted_names,
+    content_types,
+    generation,
+    stage_prior,
+)
 from recommender.textnorm import fold
 
 
@@ -21,15 +28,14 @@ class Suggestion:
     tags: list[str] = field(default_factory=list)
 
 
-def _names() -> list[tuple[str, str]]:
+@lru_cache(maxsize=2)
+def _names(_generation: int) -> list[tuple[str, str]]:
+    """(folded name, type key) for every type of the vocabulary's generation, longest first."""
     pairs = []
-    for ct in CONTENT_TYPES:
+    for ct in content_types():
         for name in accepted_names(ct):
             pairs.append((fold(name.replace("_", " ")), ct.key))
     return sorted(set(pairs), key=lambda p: -len(p[0]))
-
-
-_NAMES = _names()
 
 
 def url_words(url: str | None) -> str:
@@ -44,7 +50,7 @@ def content_type_in(text: str) -> str | None:
     """The content type a text names (longest name first; earliest mention wins among equals)."""
     folded = fold(text)
     best: tuple[int, int, str] | None = None
-    for name, key in _NAMES:
+    for name, key in _names(generation()):
         han = any("\u3400" <= ch <= "\u9fff" for ch in name)
         pattern = re.escape(name) if han else r"(?<!\w)" + re.escape(name) + r"s?(?!\w)"
         match = re.search(pattern, folded)

@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from content_library.db import make_engine, migrate, normalise_url
 from content_library.files import SAMPLE_LIBRARY, import_records, read_file
+from content_library.vocabulary import install_team_types
 from recommender.embedder import load_embedder
 
 _given = os.environ.get("DATABASE_URL", "")
@@ -133,3 +134,11 @@ def cli_env(request, tmp_path, monkeypatch) -> Path:
         monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     return data
+
+
+@pytest.fixture(autouse=True)
+def _shipped_vocabulary_only():
+    """Team content types live in the database; a test that defined some leaves the process's
+    vocabulary as shipped (the next reader of a database loads its own)."""
+    yield
+    install_team_types(())

@@ -137,7 +137,8 @@ def test_import_with_a_bad_row_writes_nothing_and_exits_2(tmp_path):
     path.write_text("title,url,content_type\nGood,https://x.example/g,blog\nBad,https://x.example/b,podcastz\n")
     result = run("library", "import", str(path))
     assert result.exit_code == 2
-    assert "row 3: content_type: unknown content type 'podcastz'" in result.stderr
+    assert "1 content type is not in the library's vocabulary: 'podcastz' (1 row: 3)" in result.stderr
+    assert f"journeybot library import {path} --new-types" in result.stderr
     assert json.loads(run("library", "list", "--json").output) == []
 
 
@@ -150,7 +151,7 @@ def test_content_types_named_as_libraries_name_them(tmp_path):
     refused = run("library", "import", str(path))
     assert refused.exit_code == 2
     assert "row 3: content_type: content type 'Training course' names more than one content type" in refused.stderr
-    assert "row 4: content_type: unknown content type 'Podcast'" in refused.stderr
+    assert "1 content type is not in the library's vocabulary: 'Podcast' (1 row: 4)" in refused.stderr
     assert "`journeybot library types` lists the content types" in refused.stderr
     assert json.loads(run("library", "list", "--json").output) == []
     path.write_text("title,url,content_type\nA,https://x.example/a,Webinar recording\n")

@@ -73,7 +73,8 @@ def test_all_bad_rows_are_reported_not_just_the_first(tmp_path):
     path = write(tmp_path, "a.jsonl", jsonl({**GOOD, "url": "nope"}, GOOD, {**GOOD, "content_type": "zzz"}))
     with pytest.raises(ImportFailed) as err:
         read_file(path)
-    assert [e.row for e in err.value.errors] == [1, 3]
+    assert [e.row for e in err.value.errors] == [1]
+    assert [k.rows for k in err.value.unknown_types.values()] == [[3]]  # a type of none: named once, with its rows
 
 
 def test_repeated_url_in_one_file_is_an_error(tmp_path):

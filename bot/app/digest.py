@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.app.text import Rich, Strong, shorten
+from content_library import content_types
 from content_library.db import session_scope
 from content_library.models import utcnow
 from content_library.repository import (
@@ -51,6 +52,7 @@ class Digests:
     def make(self, since: timedelta = WEEK, now: datetime | None = None) -> Digest:
         now = now or utcnow()
         with Session(self.engine) as session:
+            content_types.sync(session)  # types another process defined since
             records = digest_records(session, **period_bounds(now, since))
         return build_digest(records, self.embedder(), now=now, since=since,
                             review_interval_days=self.review_interval_days)

@@ -17,6 +17,7 @@ from bot.app.content.commands import ContentCommands, Everyone, Permissions
 from bot.app.digest import Digests
 from bot.app.events import Deliveries
 from bot.app.settings import Settings
+from content_library import content_types
 from content_library.db import make_engine, migrate
 from content_library.repository import list_corrections
 from recommender.embedder import Embedder, load_embedder
@@ -66,6 +67,7 @@ class Runtime:
             self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = make_engine(self.settings.database_url)
         migrate(engine)
+        content_types.refresh(engine)  # the team's own content types join the vocabulary
         return engine
 
     @cached_property

@@ -8,7 +8,7 @@ from bot.slack import ids
 from bot.slack.blocks import plain_text
 from bot.slack.mrkdwn import shorten
 from content_library.validation import MAX_DESCRIPTION, MAX_TITLE, MAX_URL
-from content_library.vocabulary import CONTENT_TYPES, STAGES
+from content_library.vocabulary import STAGES, content_types
 from recommender.stages import CANONICAL
 
 ACTION = "value"
@@ -45,7 +45,7 @@ def asset_modal(callback_id: str, values: dict, metadata: dict, *, heading: str,
     `revision` goes into the suggested fields' block ids: Slack keeps what a user typed in a block
     across updates and ignores new initial values unless the block id changes."""
     suffix = f".{revision}" if revision else ""
-    type_options = [_option(ct.key, ct.label) for ct in CONTENT_TYPES]
+    type_options = [_option(ct.key, ct.label) for ct in content_types()]
     stage_options = [_option(s, CANONICAL[s].label) for s in STAGES]
     content_type = values.get("content_type")
     stages = [s for s in values.get("stages") or [] if s in STAGES]

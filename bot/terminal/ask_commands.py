@@ -30,7 +30,7 @@ CLI = Origin("cli")
 @click.pass_context
 def recommend(ctx, text, k, stage, content_type, lang, tags, as_json, jsonl) -> None:
     """Recommend assets for a prospect described in TEXT."""
-    filters = Filters(stage_option(stage), type_option(content_type), language_option(lang), tuple(tags))
+    filters = Filters(stage_option(stage), type_option(content_type, ctx), language_option(lang), tuple(tags))
     asks = runtime(ctx).local_asks
     if jsonl:
         if text:

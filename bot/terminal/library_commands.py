@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import click
 from tqdm import tqdm
 
 from bot.terminal.options import Failure, language_option, runtime, stage_option, type_option
+from content_library import content_types
 from content_library.db import session_scope
 from content_library.files import (
     FORMATS,
@@ -18,9 +20,11 @@ from content_library.files import (
     export_records,
     import_records,
     read_file,
+    read_file_with_new_types,
 )
 from content_library.repository import library_stats, list_assets
-from content_library.vocabulary import CONTENT_TYPES, STAGES, other_names
+from content_library.vocabulary import STAGES, other_names
+from content_library.vocabulary import content_types as all_types
 
 PROGRESS_THRESHOLD = 200
 
@@ -46,23 +50,53 @@ def library() -> None:
     """Manage the content library: seed, import, export, list, stats."""
 
 
-def _import(ctx, path: Path, fmt: str | None, actor: str, ignore_other_columns: bool = False) -> None:
+def _import(ctx, path: Path, fmt: str | None, actor: str, ignore_other_columns: bool = False,
+            new_types: bool = False) -> None:
     left_out: set[str] | None = set() if ignore_other_columns else None
+    engine = runtime(ctx).engine  # opening it loads the team's own content types
+    defined: list = []
     try:
-        records = read_file(path, fmt, left_out)
+        if new_types:
+            classifier = None  # loaded only when some new type's rows give no stages
+
+            def classify(text: str) -> str:
+                nonlocal classifier
+                classifier = classifier or runtime(ctx).classifier()
+                return classifier.classify(text).stage
+
+            records, defined = read_file_with_new_types(path, fmt, left_out, classify)
+        else:
+            records = read_file(path, fmt, left_out)
     except ImportFailed as exc:
-        hint = ("\nTo leave out the columns journeybot does not use, import again with --ignore-other-columns."
-                if any(e.unknown_fields for e in exc.errors) else "")
-        if any(e.field == "content_type" for e in exc.errors):
-            hint += "\n`journeybot library types` lists the content types and the names each is accepted under."
-        raise Failure(str(exc) + hint) from exc
+        raise Failure(str(exc) + _import_hints(exc, path, fmt, ignore_other_columns, new_types)) from exc
     if left_out:
         click.echo(f"Left out the columns journeybot does not use: {', '.join(sorted(left_out))}.", err=True)
-    engine = runtime(ctx).engine
     show = len(records) >= PROGRESS_THRESHOLD
     with tqdm(total=len(records), disable=not show, unit="asset", desc="importing", file=sys.stderr) as bar:
-        result = import_records(engine, records, actor, progress=bar.update)
+        result = import_records(engine, records, actor, progress=bar.update, new_types=defined)
+    for ct in defined:
+        click.echo(f"New content type {ct.label} ({ct.key}): usually {', '.join(ct.stages)}.")
     click.echo(f"Imported {path.name}: {result.summary()}.")
+
+
+def _import_hints(exc: ImportFailed, path: Path, fmt: str | None, ignore_other_columns: bool,
+                  new_types: bool) -> str:
+    """What to do about a refused import: the exact command for unknown types, the flag for other
+    columns, where the content types are listed."""
+    hint = ""
+    if exc.unknown_types and new_types:
+        hint += "\nFix the rows above and import again: the new content types are made with the assets."
+    elif exc.unknown_types:
+        flags = " ".join(f for f in (f"--format {fmt}" if fmt else "",
+                                     "--ignore-other-columns" if ignore_other_columns else "") if f)
+        command = " ".join(p for p in ("journeybot library import", shlex.quote(str(path)), flags, "--new-types") if p)
+        hint += ("\nTo import them as the team's own content types (their usual stages read from the rows), run:\n"
+                 f"  {command}\nor give those rows a type journeybot knows.")
+    if any(e.unknown_fields for e in exc.errors):
+        hint += "\nTo leave out the columns journeybot does not use, import again with --ignore-other-columns."
+    if exc.unknown_types or any(e.field == "content_type" for e in exc.errors):
+        hint += "\n`journeybot library types` lists the content types and the names each is accepted under."
+    return hint
 
 
 @library.command("seed")
@@ -79,12 +113,15 @@ def library_seed(ctx) -> None:
 @click.option("--ignore-other-columns", is_flag=True,
               help="Leave out columns that are no asset field (a CMS export's 'Views', 'Status'), and name them, "
                    "instead of refusing the file.")
+@click.option("--new-types", is_flag=True,
+              help="Make each content type journeybot does not know the team's own, its usual stages taken from "
+                   "the rows' stage column (or, where none is given, read from their text).")
 @click.pass_context
-def library_import(ctx, file: Path, fmt: str | None, actor: str, ignore_other_columns: bool) -> None:
+def library_import(ctx, file: Path, fmt: str | None, actor: str, ignore_other_columns: bool, new_types: bool) -> None:
     """Import assets from FILE (.csv, .jsonl, .json, .yaml); all rows or none, upsert by URL."""
     if not file.is_file():
         raise Failure(f"no such file: {file}")
-    _import(ctx, file, fmt, actor, ignore_other_columns)
+    _import(ctx, file, fmt, actor, ignore_other_columns, new_types)
 
 
 @library.command("export")
@@ -113,7 +150,7 @@ def library_export(ctx, fmt: str, output: Path | None, include_archived: bool) -
 @click.pass_context
 def library_list(ctx, stage, content_type, lang, tag, include_archived, as_json) -> None:
     """List assets, optionally by stage, type, language or tag."""
-    stage, content_type = stage_option(stage), type_option(content_type)
+    stage, content_type = stage_option(stage), type_option(content_type, ctx)
     with session_scope(runtime(ctx).engine) as session:
         assets = list_assets(session, stage=stage, content_type=content_type, language=language_option(lang), tag=tag,
                              include_archived=include_archived)
@@ -128,19 +165,68 @@ def library_list(ctx, stage, content_type, lang, tag, include_archived, as_json)
         click.echo(f"{a.id:>5}  {a.content_type:<18} {','.join(a.stages):<24} {a.language:<5} {a.title}{flag}")
 
 
-@library.command("types")
+@library.group("types", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True)
-def library_types(as_json: bool) -> None:
-    """The content types an asset can have, their usual stages and the names each is accepted under."""
-    rows = [{"key": ct.key, "label": ct.label, "stages": list(ct.stages),
-             "names": other_names(ct)} for ct in CONTENT_TYPES]
+@click.pass_context
+def library_types(ctx, as_json: bool) -> None:
+    """The content types an asset can have, their usual stages and the names each is accepted under
+    (`types add` and `types remove` manage the team's own)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    content_types.refresh(runtime(ctx).engine)
+    rows = [{"key": ct.key, "label": ct.label, "stages": list(ct.stages), "names": other_names(ct),
+             "team": ct.team} for ct in all_types()]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for row in rows:
-        click.echo(f"{row['key']:<18} {row['label']:<26} {', '.join(row['stages']):<24} {', '.join(row['names'][:6])}")
+        own = "  (the team's own)" if row["team"] else ""
+        click.echo(f"{row['key']:<18} {row['label']:<26} {', '.join(row['stages']):<24} "
+                   f"{', '.join(row['names'][:6])}{own}".rstrip())
     click.echo("\nA longer name that holds one of these is that type (\"Webinar recording\", \"API docs\"); "
-               "one that holds the names of two types is refused.")
+               "one that holds the names of two types is refused. `journeybot library types add NAME --stages …` "
+               "adds one of the team's own.")
+
+
+def _nothing_changed(exc: Exception) -> str:
+    text = str(exc).rstrip()
+    return f"{text}{'' if text.endswith(('.', '?', '!')) else '.'} Nothing was changed."
+
+
+@library_types.command("add")
+@click.argument("name")
+@click.option("--stages", required=True, help="The stages it usually serves, main one first: awareness,consideration")
+@click.option("--names", default="", help="Other names it goes by, comma-separated.")
+@click.option("--key", help="Its key (default: from the name, e.g. slide_deck).")
+@click.option("--actor", default="cli", show_default=True, help="Name recorded in the audit log.")
+@click.pass_context
+def library_types_add(ctx, name: str, stages: str, names: str, key: str | None, actor: str) -> None:
+    """Add a content type of the team's own, NAME ("Podcast")."""
+    engine = runtime(ctx).engine
+    try:
+        ct = content_types.define(name, stages, [n.strip() for n in names.split(",")], key)
+        with session_scope(engine) as session:
+            content_types.add(session, [ct], actor)
+    except content_types.TypeDefinitionError as exc:
+        raise Failure(_nothing_changed(exc)) from exc
+    content_types.refresh(engine)
+    click.echo(f"Added the content type {ct.label} ({ct.key}): usually {', '.join(ct.stages)}.")
+
+
+@library_types.command("remove")
+@click.argument("key")
+@click.option("--actor", default="cli", show_default=True, help="Name recorded in the audit log.")
+@click.pass_context
+def library_types_remove(ctx, key: str, actor: str) -> None:
+    """Remove a content type of the team's own that no asset has."""
+    engine = runtime(ctx).engine
+    try:
+        with session_scope(engine) as session:
+            ct = content_types.remove(session, key, actor)
+    except content_types.TypeDefinitionError as exc:
+        raise Failure(_nothing_changed(exc)) from exc
+    content_types.refresh(engine)
+    click.echo(f"Removed the content type {ct.label} ({ct.key}).")
 
 
 @library.command("stats")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from bot.app.runtime import Runtime
+from content_library import content_types
 from content_library.languages import language_code
 from content_library.vocabulary import UnknownName, parse_content_type, parse_stage
 
@@ -37,7 +38,10 @@ def stage_option(value: str | None, name: str = "--stage") -> str | None:
     return _vocabulary_option(value, parse_stage, name)
 
 
-def type_option(value: str | None) -> str | None:
+def type_option(value: str | None, ctx: click.Context) -> str | None:
+    """A --type option, the team's own types included (opening the database loads them)."""
+    if value is not None:
+        content_types.refresh(runtime(ctx).engine)
     return _vocabulary_option(value, parse_content_type, "--type")
 
 

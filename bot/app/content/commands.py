@@ -15,6 +15,8 @@ from bot.app.content import reads, writes
 from bot.app.content.reply import Reply
 from bot.app.content.syntax import CommandSyntaxError, Parsed, parse
 from bot.app.text import Code, Rich, shorten, strong
+from content_library import content_types
+from content_library.content_types import TypeDefinitionError
 from content_library.editing import NotFound
 from content_library.validation import ValidationError
 from content_library.vocabulary import UnknownName
@@ -65,6 +67,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("stats", "", "the library per stage and language", reads.stats, arguments=False),
     Command("gaps", "", "this week's content-gap digest", reads.gaps, arguments=False),
     Command("types", "", "the content types and the names each is accepted under", reads.types, arguments=False),
+    Command("types add", '"<name>" stages=<stage>[,<stage>] [names="a, b"]',
+            "a content type of the team's own (its usual stages, main one first; other names it goes by)",
+            writes.add_type, ("stages", "names"), writes=True),
+    Command("types remove", "<key>", "remove a type of the team's own that no asset has", writes.remove_type,
+            writes=True),
 )
 BY_NAME = {c.name: c for c in COMMANDS}
 HELP_WORDS = ("", "help", "?")
@@ -118,6 +125,10 @@ class ContentCommands:
         """Run one `/content` command line. User mistakes come back as a Reply explaining them."""
         name, _, rest = (text or "").strip().partition(" ")
         name = name.lower()
+        sub, _, after = rest.strip().partition(" ")
+        if f"{name} {sub.lower()}" in BY_NAME:  # `/content types add …`
+            name, rest = f"{name} {sub.lower()}", after
+        content_types.refresh(self.engine)  # types another process defined since
         if name in HELP_WORDS:
             return Reply(help_text())
         command = BY_NAME.get(name)
@@ -134,7 +145,7 @@ class ContentCommands:
                 raise CommandSyntaxError(f"`/content {name}` takes no options; it shows {command.help}")
             parsed = None if command.options is None else parse(rest, command.options)
             return command.handler(self, Call(rest, parsed, user, channel, forms))
-        except (CommandSyntaxError, NotFound, ValidationError, UnknownName) as exc:
+        except (CommandSyntaxError, NotFound, ValidationError, UnknownName, TypeDefinitionError) as exc:
             about_types = getattr(exc, "kind", None) == "content type" or getattr(exc, "field", None) == "content_type"
             return Reply([f"Sorry, {sentence(str(exc))} Nothing was changed. ",
                           "(", Code("/content types" if about_types else "/content help"),

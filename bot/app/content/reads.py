@@ -11,8 +11,8 @@ from content_library.db import session_scope
 from content_library.editing import changed_fields, find_asset, history
 from content_library.repository import library_stats, list_assets
 from content_library.vocabulary import (
-    CONTENT_TYPES,
     STAGES,
+    content_types,
     other_names,
     parse_content_type,
     parse_stage,
@@ -90,11 +90,15 @@ def stats(lib, call) -> Reply:
 
 def types(lib, call) -> Reply:
     text: Rich = [strong("Content types"), " — usual stages — also accepted as (first few)"]
-    for ct in CONTENT_TYPES:
+    for ct in content_types():
         names = other_names(ct)[:5]
         stages = ", ".join(CANONICAL[s].label.lower() for s in ct.stages)
-        text += ["\n• ", Code(ct.key), f" {ct.label} — {stages} — {', '.join(names)}"]
-    text.append("\nA longer name that holds one of these is that type (“Webinar recording”, “API docs”).")
+        text += ["\n• ", Code(ct.key), f" {ct.label} — {stages}" + (f" — {', '.join(names)}" if names else "")]
+        if ct.team:
+            text += [" ", Em("the team's own")]
+    text.append("\nA longer name that holds one of these is that type (“Webinar recording”, “API docs”). "
+                "Marketers add the team's own types with ")
+    text += [Code('/content types add "Podcast" stages=awareness,consideration'), "."]
     return Reply(text)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot.app.content.reply import AssetForm, Reply
 from bot.app.content.syntax import CommandSyntaxError
-from bot.app.text import Link, Rich, shorten, strong
+from bot.app.text import Code, Link, Rich, shorten, strong
+from content_library import content_types
 from content_library.db import session_scope
 from content_library.editing import find_asset, save, set_archived, update, verify
 from content_library.models import Asset
@@ -206,3 +207,34 @@ def verify_asset(lib, call) -> Reply:
         asset = find_asset(session, ref)
         verify(session, asset, lib.actor(call.user))
     return Reply(["Marked ", *named(asset), " as reviewed today."], changed=True)
+
+
+# -- the team's own content types -------------------------------------------------------------------
+def add_type(lib, call) -> Reply:
+    words = call.parsed.words
+    if len(words) != 1:
+        raise CommandSyntaxError('give the type\'s name, in double quotes if it has spaces: '
+                                 '/content types add "Slide deck" stages=consideration,decision')
+    names = [n.strip() for n in call.parsed.options.get("names", "").split(",") if n.strip()]
+    ct = content_types.define(words[0], call.parsed.options.get("stages", ""), names)
+    with session_scope(lib.engine) as session:
+        content_types.add(session, [ct], lib.actor(call.user))
+    content_types.refresh(lib.engine)
+    stages = ", ".join(CANONICAL[s].label.lower() for s in ct.stages)
+    also = f"; also accepted as {', '.join(ct.aliases)}" if ct.aliases else ""
+    return Reply(["Added the content type ", strong(ct.label), " (", Code(ct.key), f") — usually {stages}{also}. "
+                  "Assets of it can be added and imported now."], changed=True)
+
+
+def remove_type(lib, call) -> Reply:
+    key = one_word(call.parsed.words, "give the key of the team's type to remove (e.g. slide_deck)")
+    with session_scope(lib.engine) as session:
+        ct = content_types.remove(session, key, lib.actor(call.user))
+    content_types.refresh(lib.engine)
+    return Reply(["Removed the content type ", strong(ct.label), " (", Code(ct.key), ")."], changed=True)
+
+
+def one_word(words: list[str], hint: str) -> str:
+    if len(words) != 1:
+        raise CommandSyntaxError(hint)
+    return words[0]
