@@ -7,7 +7,7 @@ import os
 import platform
 import time
 
-from benchmarks import latency, recommend_quality, second_library, slack_latency, stage_classifier
+from benchmarks import blind, latency, recommend_quality, second_library, slack_latency, stage_classifier
 
 
 def main() -> None:
@@ -19,6 +19,7 @@ def main() -> None:
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-classifier", action="store_true")
     parser.add_argument("--skip-second-library", action="store_true")
+    parser.add_argument("--skip-blind", action="store_true")
     parser.add_argument("--skip-slack", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -36,6 +37,13 @@ def main() -> None:
     if not args.skip_second_library:
         print("## Second library: another industry, asks written before journeybot saw it\n")
         print(second_library.table(second_library.run(args.embedders.split(",")[0])))
+        print()
+    if not args.skip_blind:
+        print("## Blind sets (round 2): written by helpers who saw only the seed definitions\n")
+        print(blind.table(blind.run()))
+        print("### Blind library: Gridwell (energy management), asks in en / de / zh\n")
+        print(second_library.table(second_library.run(args.embedders.split(",")[0], second_library.BLIND_LIBRARY,
+                                                      second_library.BLIND_QUERIES, second_library.BLIND_BASE)))
         print()
     if not args.skip_latency:
         print("## Warm recommend latency (default embedder, model load excluded)\n")

@@ -38,13 +38,18 @@ DATA = Path(__file__).resolve().parent / "data"
 LIBRARY = DATA / "library_bastion.yaml"
 QUERIES = DATA / "queries_bastion.yaml"
 BASE = "https://bastion.example/"
+# The blind library of round 2 (data/blind/README.md): an energy-management vendor, en / de / zh.
+BLIND_LIBRARY = DATA / "blind" / "library_gridwell.yaml"
+BLIND_QUERIES = DATA / "blind" / "queries_gridwell.yaml"
+BLIND_BASE = "https://gridwell.example/"
 
 
-def load() -> tuple[list[dict], dict[str, str]]:
+def load(queries: Path = QUERIES, base: str = BASE) -> tuple[list[dict], dict[str, str]]:
     """The asks (URLs made absolute) and each versioned URL's group (its first member)."""
-    data = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
-    group = load_groups(data["versions"], BASE)
-    asks = [{**a, "relevant": {BASE + u: g for u, g in a["relevant"].items()}} for a in data["asks"]]
+    data = yaml.safe_load(queries.read_text(encoding="utf-8"))
+    base = data.get("base", base)
+    group = load_groups(data["versions"], base)
+    asks = [{**a, "relevant": {base + u: g for u, g in a["relevant"].items()}} for a in data["asks"]]
     return asks, group
 
 
@@ -58,13 +63,13 @@ def per_file_grades(relevant: dict[str, int], group: dict[str, str]) -> dict[str
     return grades
 
 
-def run(embedder_spec: str = "e5") -> dict:
-    asks, group = load()
+def run(embedder_spec: str = "e5", library: Path = LIBRARY, queries: Path = QUERIES, base: str = BASE) -> dict:
+    asks, group = load(queries, base)
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         engine = make_engine(f"sqlite:///{workdir / 'bastion.db'}")
         migrate(engine)
-        import_records(engine, read_file(LIBRARY), "bench")
+        import_records(engine, read_file(library), "bench")
         embedder = load_embedder(embedder_spec)
         rec = Recommender(engine, embedder, workdir / "index", load_or_train(embedder, workdir, []))
         rec.sync()
@@ -77,7 +82,7 @@ def run(embedder_spec: str = "e5") -> dict:
                    per_content_ndcg(urls, ask["relevant"], group),
                    stage_precision([i.asset.stages for i in r.items], ask["stage"]),
                    float(r.stage.stage == ask["stage"]))
-            for key in ("all", base_language(ask["lang"])):
+            for key in ("all", base_language(ask["lang"]), ask["stage"]):
                 rows[key].append(row)
             bm25 = rec.index.lexical.scores(ask["text"])
             lexical = [rec.assets[int(rec.index.lexical.ids[p])].url for p in np.argsort(-bm25)[:K]]
@@ -86,13 +91,13 @@ def run(embedder_spec: str = "e5") -> dict:
             for name, ranked in (("bm25", lexical), ("dense", dense)):
                 baseline[f"{name} file"].append(ndcg(ranked, per_file_grades(ask["relevant"], group)))
                 baseline[f"{name} content"].append(per_content_ndcg(ranked, ask["relevant"], group))
-        pairs = _version_pairs(rec, group)
+        pairs = _version_pairs(rec, group, base)
     metrics = {key: [float(np.mean(column)) for column in zip(*values, strict=True)] for key, values in rows.items()}
     return {"metrics": metrics, "counts": {k: len(v) for k, v in rows.items()},
             "baselines": {k: float(np.mean(v)) for k, v in baseline.items()}, "pairs": pairs}
 
 
-def _version_pairs(rec: Recommender, group: dict[str, str]) -> dict[str, list[tuple[str, str, float]]]:
+def _version_pairs(rec: Recommender, group: dict[str, str], base: str) -> dict[str, list[tuple[str, str, float]]]:
     """Every pair that may be versions (ranking.may_be_versions): whether journeybot's rule
     (ranking.same_page, as in ranking.is_version) calls them versions, against the written groups."""
     views = list(rec.assets.values())
@@ -105,7 +110,7 @@ def _version_pairs(rec: Recommender, group: dict[str, str]) -> dict[str, list[tu
         said = same_page(a, b, cosine)
         kind = {(True, True): "right", (False, True): "merged distinct", (True, False): "missed",
                 (False, False): "kept apart"}[(truth, said)]
-        found[kind].append((a.url.removeprefix(BASE), b.url.removeprefix(BASE), round(cosine, 3)))
+        found[kind].append((a.url.removeprefix(base), b.url.removeprefix(base), round(cosine, 3)))
     return found
 
 
@@ -113,7 +118,7 @@ def table(result: dict) -> str:
     m, n = result["metrics"], result["counts"]
     lines = ["| asks | n | nDCG@5 per file | nDCG@5 per content | stage P@5 | stage accuracy |",
              "|---|---|---|---|---|---|"]
-    for key in ("all", "en", "zh", "ru"):
+    for key in ("all", "en", "zh", "ru", "de", "awareness", "consideration", "decision", "retention", "advocacy"):
         if key in m:
             lines.append(f"| {key} | {n[key]} | " + " | ".join(f"{v:.3f}" for v in m[key]) + " |")
     b = result["baselines"]

@@ -79,3 +79,49 @@ def test_other_languages_set_is_in_languages_the_classifier_was_not_trained_on()
                                                               "advocacy"}
     assert not {e.lang for e in other} & trained
     assert all(detect_language(e.text) == e.lang for e in other)
+
+
+BLIND_HASHES = {
+    "stage_blind_r2.yaml": "37800a50643b5effd43275435f4b465895514f046c526e03b3c5d18b1ad40020",
+    "library_gridwell.yaml": "46b32f9aefb85fcf76f2ce9f9b276115a54a7d2e4be1148d8dd8204d4c8be717",
+    "queries_gridwell.yaml": "d03efef58d223027cb86dd2e69d53831c8aa5f0e99ad992e874636174cbef73a",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BLIND_HASHES))
+def test_the_blind_sets_are_frozen(name):
+    import hashlib
+    from pathlib import Path
+
+    path = Path(sl.__file__).parent / "data" / "blind" / name
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == BLIND_HASHES[name]
+
+
+def _shingles(text: str) -> set[str]:
+    import re
+
+    folded = re.sub(r"\W+", "", text.lower())
+    return {folded[i:i + 5] for i in range(max(1, len(folded) - 4))}
+
+
+def test_no_training_description_is_an_evaluation_description_or_close_to_one():
+    """Training data (the shipped set and the round-2 candidate set) never holds a dev, blind or
+    other-language item, nor a near copy of one (5-character shingles, Jaccard ≥ 0.6)."""
+    from pathlib import Path
+
+    from benchmarks.blind import load_blind, load_dev
+    from benchmarks.stage_classifier import OTHER_LANGUAGES
+    from recommender.training import DATA, load_examples
+
+    evaluation = [i.text for i in load_blind()] + [i.text for i in load_dev()]
+    evaluation += [e.text for e in load_examples(OTHER_LANGUAGES)]
+    held = [_shingles(t) for t in evaluation]
+    close = []
+    round2 = sorted(Path(DATA, "stage_train_round2").glob("*.yaml"))
+    assert len(round2) == 5
+    for example in load_examples() + [e for p in round2 for e in load_examples(p)]:
+        s = _shingles(example.text)
+        for text, h in zip(evaluation, held, strict=True):
+            if len(s & h) / len(s | h) >= 0.6:
+                close.append((example.text, text))
+    assert close == []

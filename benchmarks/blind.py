@@ -1,0 +1,120 @@
+"""The stage classifier on the blind set, beside the dev set: per language, per difficulty, with
+the baselines, how often it says it is unsure, how often it is wrong when it does not, and its
+expected calibration error.
+
+`data/blind/stage_blind_r2.yaml` was written by helper sessions told only the seed articles' stage
+definitions, and frozen before the training round it measures (see data/blind/README.md). The
+dev set (`data/stage_dev.yaml`) was written by journeybot's authors: the gap between the two
+columns is what this benchmark is for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+from sklearn.metrics import f1_score
+
+from benchmarks.stage_classifier import DEV_SET, keyword_sheet, zero_shot
+from content_library.vocabulary import STAGES
+from recommender.classifier import CueClassifier
+from recommender.embedder import DEFAULT_EMBEDDER, load_embedder
+from recommender.training import load_examples, train
+
+BLIND = Path(__file__).resolve().parent / "data" / "blind" / "stage_blind_r2.yaml"
+BINS = 10
+
+
+@dataclass
+class Item:
+    text: str
+    stage: str
+    lang: str
+    difficulty: str
+
+
+def load_blind(path: Path = BLIND) -> list[Item]:
+    return [Item(d["text"], d["stage"], d["lang"], d["difficulty"]) for d in yaml.safe_load(path.read_text("utf-8"))]
+
+
+def load_dev() -> list[Item]:
+    return [Item(e.text, e.stage, e.lang, "dev") for e in load_examples(DEV_SET)]
+
+
+def macro_f1(gold: list[str], predicted: list[str]) -> float:
+    return float(f1_score(gold, predicted, labels=list(STAGES), average="macro", zero_division=0))
+
+
+def expected_calibration_error(confidence: np.ndarray, right: np.ndarray, bins: int = BINS) -> float:
+    """Sum over equal-width confidence bins of |accuracy − mean confidence|, weighted by the bin's share."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    return float(sum(abs(right[which == b].mean() - confidence[which == b].mean()) * (which == b).mean()
+                     for b in range(bins) if (which == b).any()))
+
+
+def honesty(results, items: list[Item]) -> dict[str, float]:
+    right = np.array([r.stage == i.stage for r, i in zip(results, items, strict=True)])
+    unsure = np.array([r.unsure for r in results])
+    confidence = np.array([r.confidence for r in results])
+    return {"unsure": float(unsure.mean()),
+            "wrong_unsure": float((~right[unsure]).mean()) if unsure.any() else float("nan"),
+            "wrong_sure": float((~right[~unsure]).mean()) if (~unsure).any() else float("nan"),
+            "wrong_sure_share": float((~right & ~unsure).mean()),
+            "ece": expected_calibration_error(confidence, right)}
+
+
+def groups(items: list[Item]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {"all": list(range(len(items)))}
+    for key in [i.lang for i in items] + [i.difficulty for i in items]:
+        out.setdefault(key, [n for n, i in enumerate(items) if key in (i.lang, i.difficulty)])
+    return out
+
+
+def run() -> dict:
+    embedder = load_embedder(DEFAULT_EMBEDDER)
+    model = train(embedder, load_examples())
+    standin = CueClassifier(embedder)
+    sets = {"dev": load_dev(), "blind": load_blind()}
+    baselines = {"keyword sheet": keyword_sheet, "zero-shot e5": zero_shot(embedder),
+                 "stand-in (cues + prototypes)": lambda ts: [standin.classify(t).stage for t in ts]}
+    out: dict = {"train_examples": model.examples, "sets": {}}
+    for name, items in sets.items():
+        texts, gold = [i.text for i in items], [i.stage for i in items]
+        results = [model.classify(t) for t in texts]
+        predicted = {"journeybot": [r.stage for r in results]}
+        predicted.update({b: list(f(texts)) for b, f in baselines.items()})
+        scores = {system: {g: macro_f1([gold[n] for n in idx], [p[n] for n in idx])
+                           for g, idx in groups(items).items()} for system, p in predicted.items()}
+        confusion = {(g, p): 0 for g in STAGES for p in STAGES}
+        for g, r in zip(gold, results, strict=True):
+            confusion[(g, r.stage)] += 1
+        out["sets"][name] = {"n": len(items), "scores": scores, "honesty": honesty(results, items),
+                             "counts": {g: len(idx) for g, idx in groups(items).items()}, "confusion": confusion}
+    return out
+
+
+def table(result: dict) -> str:
+    lines = [f"Trained on {result['train_examples']} examples.", ""]
+    for name, data in result["sets"].items():
+        keys = list(data["counts"])
+        lines += [f"**{name}** ({data['n']} items) — macro-F1", "",
+                  "| system | " + " | ".join(f"{k} ({data['counts'][k]})" for k in keys) + " |",
+                  "|---|" + "---|" * len(keys)]
+        for system, scores in data["scores"].items():
+            lines.append(f"| {system} | " + " | ".join(f"{scores[k]:.3f}" for k in keys) + " |")
+        h = data["honesty"]
+        lines += ["", f"journeybot on {name}: unsure on {h['unsure']:.1%} (wrong among unsure {h['wrong_unsure']:.1%}), "
+                      f"wrong among sure {h['wrong_sure']:.1%} ({h['wrong_sure_share']:.1%} of all answers), "
+                      f"ECE {h['ece']:.3f}.", ""]
+        lines += ["| gold \\ answered | " + " | ".join(STAGES) + " |", "|---|" + "---|" * len(STAGES)]
+        for g in STAGES:
+            lines.append(f"| {g} | " + " | ".join(str(data["confusion"][(g, p)]) for p in STAGES) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(table(run()))
