@@ -29,6 +29,7 @@ from content_library.vocabulary import (
     UnknownName,
     install_team_types,
     name_taken,
+    parse_content_type,
     parse_stages,
     team_types,
 )
@@ -99,12 +100,21 @@ def define(label: str, stages: Iterable[str] | str, names: Iterable[str] = (), k
         existing = CONTENT_TYPE_BY_KEY[key]
         raise TypeDefinitionError(f"there is already a content type {key!r} ({existing.label})")
     for name in (label, key.replace("_", " "), *others):
-        taken = name_taken(name)
+        taken = name_taken(name) or _read_as(name)
         if taken:
-            raise TypeDefinitionError(f"{name!r} is already a name of the content type {CONTENT_TYPE_BY_KEY[taken].label} "
+            raise TypeDefinitionError(f"{name!r} is already read as the content type {CONTENT_TYPE_BY_KEY[taken].label} "
                                       f"({taken}); a new type needs names of its own (`journeybot library types` "
                                       "lists them)")
     return ContentType(key, label, _stages(stages), tuple(n for n in others if n != label), team=True)
+
+
+def _read_as(name: str) -> str | None:
+    """The type a name is already read as, also as a longer name holding one type's name
+    ("Webinar recording" is a webinar); None for a name of no type or of several."""
+    try:
+        return parse_content_type(name)
+    except UnknownName:
+        return None
 
 
 def as_dict(ct: ContentType) -> dict:
@@ -147,7 +157,7 @@ def remove(session: Session, key: str, actor: str) -> ContentType:
     key = key.strip().lower()
     if key in {ct.key for ct in CONTENT_TYPES}:
         raise TypeDefinitionError(f"{key!r} is a shipped content type; only the team's own types can be removed")
-    row = session.exec(select(TeamContentType).where(TeamContentType.key == key)).first()
+    row = session.exec(select(TeamContentType).where(TeamContentType.key.in_([key, key_for(key)]))).first()
     if row is None:
         known = ", ".join(ct.key for ct in team_types()) or "none yet"
         raise TypeDefinitionError(f"there is no team content type {key!r} (the team's types: {known})")
@@ -156,7 +166,7 @@ def remove(session: Session, key: str, actor: str) -> ContentType:
         shown = ", ".join(f"#{i}" for i in ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
         raise TypeDefinitionError(f"{len(ids)} asset{'s are' if len(ids) > 1 else ' is'} of the type {row.label} "
                                   f"({shown}, archived ones included); give them another type first "
-                                  f"(`/content edit {ids[0]} type=…`)")
+                                  f"(`/content edit {ids[0]} type=…`, or import their rows again with another type)")
     ct = ContentType(row.key, row.label, tuple(row.stages), tuple(row.names), team=True)
     session.delete(row)
     session.add(AuditLog(asset_id=None, action="type_remove", actor=actor, before=as_dict(ct), after=None))

@@ -146,21 +146,22 @@ def test_types_add_and_remove_from_the_command_line():
     added = run("library", "types", "add", "Slide deck", "--stages", "consideration,decision", "--names", "deck, pitch deck")
     assert added.exit_code == 0 and "Added the content type Slide deck (slide_deck)" in added.output
     assert team_json()["slide_deck"]["names"] == ["deck", "pitch deck"]
-    assert run("library", "types", "remove", "slide_deck").exit_code == 0
+    assert run("library", "types", "remove", "Slide deck").exit_code == 0  # by its name too
     assert team_json() == {}
 
 
 @pytest.mark.usefixtures("cli_env")
 @pytest.mark.parametrize("args,expected", [
-    (["add", "Report", "--stages", "awareness"], "'Report' is already a name of the content type Research report"),
+    (["add", "Report", "--stages", "awareness"], "'Report' is already read as the content type Research report"),
     (["add", "Podcast", "--stages", "awareness,funnel-ish"], "unknown stage 'funnel-ish'"),
     (["add", "Podcast", "--stages", "n/a"], "a content type needs the stages it usually serves"),
     (["add", " ", "--stages", "awareness"], 'a content type needs a name, e.g. "Podcast"'),
     (["add", "P" * 61, "--stages", "awareness"], "longer than 60 characters"),
-    (["add", "Podcast", "--stages", "awareness", "--names", "webinar"], "'webinar' is already a name"),
+    (["add", "Podcast", "--stages", "awareness", "--names", "webinar"], "'webinar' is already read as"),
     (["add", "Podcast", "--stages", "awareness", "--key", "9lives"], "must be 2–40 lower-case letters"),
     (["remove", "case_study"], "'case_study' is a shipped content type"),
     (["remove", "podcast"], "there is no team content type 'podcast'"),
+    (["add", "Webinar recording", "--stages", "awareness"], "'Webinar recording' is already read as the content type Webinar"),
 ])
 def test_bad_type_definitions_are_explained_and_write_nothing(args, expected):
     result = run("library", "types", *args)
@@ -183,7 +184,7 @@ def test_definitions_are_checked_and_keys_made_from_names():
     assert key_for("播客").startswith("type_") and key_for("播客") == key_for("播客")
     ct = define("播客", "认知, consideration", ["音频节目"])
     assert ct.stages == ("awareness", "consideration") and ct.team
-    with pytest.raises(TypeDefinitionError, match="already a name of the content type Case study"):
+    with pytest.raises(TypeDefinitionError, match="already read as the content type Case study"):
         define("Customer stories", "consideration")
     assert usual_stages([["awareness"], ["awareness", "consideration"], ["decision"], ["awareness"]]) == ("awareness",)
     assert usual_stages([["consideration"], ["decision"]]) == ("consideration", "decision")
@@ -276,7 +277,7 @@ def test_a_marketer_adds_a_type_in_slack_it_is_listed_used_and_removed(bot, stan
     assert "Added the content type" in added["text"] and "slide_deck" in added["text"], added["text"]
     assert team_rows(bot) == [("slide_deck", ["consideration", "decision"], ["deck", "pitch deck"])]
     listing = section_text(content(bot, standin, "types", user=REP))
-    assert "`slide_deck` Slide deck — consideration, decision — deck, pitch deck _the team's own_" in listing
+    assert "`slide_deck` Slide deck — consideration, decision — deck, pitch deck (_the team's own_)" in listing
     note = content(bot, standin, 'add https://freightline.example/decks/pharma "Cold chain pitch deck for pharma" '
                                  'type="pitch deck" desc="The slides for a pharma shipper\'s buying committee"')
     assert note["text"].startswith("Added"), note["text"]
@@ -298,9 +299,9 @@ def test_a_marketer_adds_a_type_in_slack_it_is_listed_used_and_removed(bot, stan
 
 @pytest.mark.parametrize("command,expected", [
     ('types add Podcast', "a content type needs the stages it usually serves"),
-    ('types add "Customer story" stages=consideration', "already a name of the content type Case study"),
+    ('types add "Customer story" stages=consideration', "already read as the content type Case study"),
     ('types add Podcast stages=awareness,later', "unknown stage 'later'"),
-    ('types add Pod cast stages=awareness', "give the type's name, in double quotes if it has spaces"),
+    ('types add Pod cast stages=awareness', "give the type's name once, and put a name or a value with spaces in double quotes"),
     ('types add Podcast stages=awareness colour=red', "unknown option `colour=`"),
     ('types remove webinar', "'webinar' is a shipped content type"),
     ('types remove', "give the key of the team's type to remove"),

@@ -87,10 +87,11 @@ def _import_hints(exc: ImportFailed, path: Path, fmt: str | None, ignore_other_c
     if exc.unknown_types and new_types:
         hint += "\nFix the rows above and import again: the new content types are made with the assets."
     elif exc.unknown_types:
+        first = "Fix the rows above, then import them" if exc.errors else "To import them"
         flags = " ".join(f for f in (f"--format {fmt}" if fmt else "",
                                      "--ignore-other-columns" if ignore_other_columns else "") if f)
         command = " ".join(p for p in ("journeybot library import", shlex.quote(str(path)), flags, "--new-types") if p)
-        hint += ("\nTo import them as the team's own content types (their usual stages read from the rows), run:\n"
+        hint += (f"\n{first} as the team's own content types (their usual stages read from the rows) with:\n"
                  f"  {command}\nor give those rows a type journeybot knows.")
     if any(e.unknown_fields for e in exc.errors):
         hint += "\nTo leave out the columns journeybot does not use, import again with --ignore-other-columns."

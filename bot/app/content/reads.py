@@ -95,7 +95,7 @@ def types(lib, call) -> Reply:
         stages = ", ".join(CANONICAL[s].label.lower() for s in ct.stages)
         text += ["\n• ", Code(ct.key), f" {ct.label} — {stages}" + (f" — {', '.join(names)}" if names else "")]
         if ct.team:
-            text += [" ", Em("the team's own")]
+            text += [" (", Em("the team's own"), ")"]
     text.append("\nA longer name that holds one of these is that type (“Webinar recording”, “API docs”). "
                 "Marketers add the team's own types with ")
     text += [Code('/content types add "Podcast" stages=awareness,consideration'), "."]

@@ -213,8 +213,9 @@ def verify_asset(lib, call) -> Reply:
 def add_type(lib, call) -> Reply:
     words = call.parsed.words
     if len(words) != 1:
-        raise CommandSyntaxError('give the type\'s name, in double quotes if it has spaces: '
-                                 '/content types add "Slide deck" stages=consideration,decision')
+        raise CommandSyntaxError('give the type\'s name once, and put a name or a value with spaces in double '
+                                 'quotes: /content types add "Slide deck" stages=consideration,decision '
+                                 'names="deck, pitch deck"')
     names = [n.strip() for n in call.parsed.options.get("names", "").split(",") if n.strip()]
     ct = content_types.define(words[0], call.parsed.options.get("stages", ""), names)
     with session_scope(lib.engine) as session:
