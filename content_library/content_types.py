@@ -161,7 +161,7 @@ def remove(session: Session, key: str, actor: str) -> ContentType:
     if row is None:
         known = ", ".join(ct.key for ct in team_types()) or "none yet"
         raise TypeDefinitionError(f"there is no team content type {key!r} (the team's types: {known})")
-    ids = session.exec(select(Asset.id).where(Asset.content_type == key).order_by(Asset.id)).all()
+    ids = session.exec(select(Asset.id).where(Asset.content_type == row.key).order_by(Asset.id)).all()
     if ids:
         shown = ", ".join(f"#{i}" for i in ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
         raise TypeDefinitionError(f"{len(ids)} asset{'s are' if len(ids) > 1 else ' is'} of the type {row.label} "

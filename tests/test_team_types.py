@@ -175,7 +175,9 @@ def test_a_type_that_assets_have_cannot_be_removed(tmp_path):
     run("library", "import", str(cms_export(tmp_path / "cms.csv")), "--new-types")
     result = run("library", "types", "remove", "podcast")
     assert result.exit_code == 2 and "2 assets are of the type Podcast (#1, #2" in result.output
-    assert "podcast" in team_json()
+    by_name = run("library", "types", "remove", "Slide deck")  # the name, not the key: still checked
+    assert by_name.exit_code == 2 and "2 assets are of the type Slide deck" in by_name.output
+    assert {"podcast", "slide_deck"} <= set(team_json())
 
 
 # -- the vocabulary, the classifier's cues, the digest ------------------------------------------------------
