@@ -28,7 +28,6 @@ from content_library.vocabulary import (
     ContentType,
     UnknownName,
     install_team_types,
-    name_taken,
     parse_content_type,
     parse_stages,
     team_types,
@@ -100,7 +99,7 @@ def define(label: str, stages: Iterable[str] | str, names: Iterable[str] = (), k
         existing = CONTENT_TYPE_BY_KEY[key]
         raise TypeDefinitionError(f"there is already a content type {key!r} ({existing.label})")
     for name in (label, key.replace("_", " "), *others):
-        taken = name_taken(name) or _read_as(name)
+        taken = _read_as(name)
         if taken:
             raise TypeDefinitionError(f"{name!r} is already read as the content type {CONTENT_TYPE_BY_KEY[taken].label} "
                                       f"({taken}); a new type needs names of its own (`journeybot library types` "
@@ -109,8 +108,9 @@ def define(label: str, stages: Iterable[str] | str, names: Iterable[str] = (), k
 
 
 def _read_as(name: str) -> str | None:
-    """The type a name is already read as, also as a longer name holding one type's name
-    ("Webinar recording" is a webinar); None for a name of no type or of several."""
+    """The type a name is already read as: exactly (any case, singular or plural) or as a longer
+    name holding one type's name ("Webinar recording" is a webinar); None for a name of no type or
+    of several."""
     try:
         return parse_content_type(name)
     except UnknownName:
@@ -171,6 +171,25 @@ def remove(session: Session, key: str, actor: str) -> ContentType:
     session.delete(row)
     session.add(AuditLog(asset_id=None, action="type_remove", actor=actor, before=as_dict(ct), after=None))
     bump_version(session)
+    return ct
+
+
+def create(engine: Engine, label: str, stages: Iterable[str] | str, names: Iterable[str], actor: str,
+           key: str | None = None) -> ContentType:
+    """Define, save and install one team type: what `/content types add` and `journeybot library
+    types add` do."""
+    ct = define(label, stages, names, key)
+    with session_scope(engine) as session:
+        add(session, [ct], actor)
+    refresh(engine)
+    return ct
+
+
+def delete(engine: Engine, key: str, actor: str) -> ContentType:
+    """Remove one team type and install the rest: what both `types remove` commands do."""
+    with session_scope(engine) as session:
+        ct = remove(session, key, actor)
+    refresh(engine)
     return ct
 
 

@@ -335,13 +335,6 @@ def name_key(name: str) -> str:
     return _singular(normalise_name(name))
 
 
-def name_taken(name: str) -> str | None:
-    """The key of the content type `name` is already accepted as exactly (any case, singular or
-    plural), or None."""
-    normal = normalise_name(name)
-    return _CONTENT_TYPE_NAMES.get(normal) or _CONTENT_TYPE_NAMES.get(_singular(normal))
-
-
 # --- Stage names --------------------------------------------------------------------------------
 # Canonical stage names in the seed languages, plus every framework's own stage names, all map to
 # the canonical stage they correspond to.

@@ -261,7 +261,8 @@ def patterns() -> list[str]:
     """Every regular expression of the shipped vocabulary that decides which cues a text has: the
     features change with them. The team's own types are cues at inference only: defining one does
     not make the shipped model stale."""
-    shipped = [c for c in _compiled() if c[2] is None or c[2] not in {t.key for t in team_types()}]
+    team = {t.key for t in team_types()}
+    shipped = [c for c in _compiled() if c[2] not in team]
     return [c[3].pattern for c in shipped] + [_NEGATION_WORDS.pattern, _NEGATION_HAN.pattern]
 
 

@@ -203,14 +203,10 @@ def _nothing_changed(exc: Exception) -> str:
 @click.pass_context
 def library_types_add(ctx, name: str, stages: str, names: str, key: str | None, actor: str) -> None:
     """Add a content type of the team's own, NAME ("Podcast")."""
-    engine = runtime(ctx).engine
     try:
-        ct = content_types.define(name, stages, [n.strip() for n in names.split(",")], key)
-        with session_scope(engine) as session:
-            content_types.add(session, [ct], actor)
+        ct = content_types.create(runtime(ctx).engine, name, stages, names.split(","), actor, key)
     except content_types.TypeDefinitionError as exc:
         raise Failure(_nothing_changed(exc)) from exc
-    content_types.refresh(engine)
     click.echo(f"Added the content type {ct.label} ({ct.key}): usually {', '.join(ct.stages)}.")
 
 
@@ -220,13 +216,10 @@ def library_types_add(ctx, name: str, stages: str, names: str, key: str | None, 
 @click.pass_context
 def library_types_remove(ctx, key: str, actor: str) -> None:
     """Remove a content type of the team's own that no asset has."""
-    engine = runtime(ctx).engine
     try:
-        with session_scope(engine) as session:
-            ct = content_types.remove(session, key, actor)
+        ct = content_types.delete(runtime(ctx).engine, key, actor)
     except content_types.TypeDefinitionError as exc:
         raise Failure(_nothing_changed(exc)) from exc
-    content_types.refresh(engine)
     click.echo(f"Removed the content type {ct.label} ({ct.key}).")
 
 

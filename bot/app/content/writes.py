@@ -31,10 +31,15 @@ def named(asset: Asset) -> Rich:
     return [f"#{asset.id} ", strong(Link(asset.url, asset.title))]
 
 
-def one_ref(words: list[str]) -> str:
+def one_word(words: list[str], hint: str) -> str:
+    """The one word a command takes; `hint` says what it is when there are none or several."""
     if len(words) != 1:
-        raise CommandSyntaxError("give one asset id or URL (e.g. 12 or https://…)")
+        raise CommandSyntaxError(hint)
     return words[0]
+
+
+def one_ref(words: list[str]) -> str:
+    return one_word(words, "give one asset id or URL (e.g. 12 or https://…)")
 
 
 def changed_reply(changed: bool, asset: Asset) -> Reply:
@@ -211,16 +216,11 @@ def verify_asset(lib, call) -> Reply:
 
 # -- the team's own content types -------------------------------------------------------------------
 def add_type(lib, call) -> Reply:
-    words = call.parsed.words
-    if len(words) != 1:
-        raise CommandSyntaxError('give the type\'s name once, and put a name or a value with spaces in double '
-                                 'quotes: /content types add "Slide deck" stages=consideration,decision '
-                                 'names="deck, pitch deck"')
-    names = [n.strip() for n in call.parsed.options.get("names", "").split(",") if n.strip()]
-    ct = content_types.define(words[0], call.parsed.options.get("stages", ""), names)
-    with session_scope(lib.engine) as session:
-        content_types.add(session, [ct], lib.actor(call.user))
-    content_types.refresh(lib.engine)
+    name = one_word(call.parsed.words, 'give the type\'s name once, and put a name or a value with spaces in double '
+                                       'quotes: /content types add "Slide deck" stages=consideration,decision '
+                                       'names="deck, pitch deck"')
+    names = call.parsed.options.get("names", "").split(",")
+    ct = content_types.create(lib.engine, name, call.parsed.options.get("stages", ""), names, lib.actor(call.user))
     stages = ", ".join(CANONICAL[s].label.lower() for s in ct.stages)
     also = f"; also accepted as {', '.join(ct.aliases)}" if ct.aliases else ""
     return Reply(["Added the content type ", strong(ct.label), " (", Code(ct.key), f") — usually {stages}{also}. "
@@ -229,13 +229,5 @@ def add_type(lib, call) -> Reply:
 
 def remove_type(lib, call) -> Reply:
     key = one_word(call.parsed.words, "give the key of the team's type to remove (e.g. slide_deck)")
-    with session_scope(lib.engine) as session:
-        ct = content_types.remove(session, key, lib.actor(call.user))
-    content_types.refresh(lib.engine)
+    ct = content_types.delete(lib.engine, key, lib.actor(call.user))
     return Reply(["Removed the content type ", strong(ct.label), " (", Code(ct.key), ")."], changed=True)
-
-
-def one_word(words: list[str], hint: str) -> str:
-    if len(words) != 1:
-        raise CommandSyntaxError(hint)
-    return words[0]
