@@ -42,6 +42,10 @@ BASE = "https://bastion.example/"
 BLIND_LIBRARY = DATA / "blind" / "library_gridwell.yaml"
 BLIND_QUERIES = DATA / "blind" / "queries_gridwell.yaml"
 BLIND_BASE = "https://gridwell.example/"
+# Round 3's (frozen before the round-3 changes): a food-safety software vendor, en / de / zh.
+BLIND_R3_LIBRARY = DATA / "blind" / "library_haccpflow.yaml"
+BLIND_R3_QUERIES = DATA / "blind" / "queries_haccpflow.yaml"
+BLIND_R3_BASE = "https://haccpflow.example/"
 
 
 def load(queries: Path = QUERIES, base: str = BASE) -> tuple[list[dict], dict[str, str]]:

@@ -77,8 +77,8 @@ def cue_scores(hits: list[CueHit], length: int, recency: float = 1.0) -> np.ndar
 
 
 def evidence_for(hits: list[CueHit], stage: str) -> list[Evidence]:
-    """The cue phrases, those for the chosen stage first; no phrase twice."""
-    evidence = sorted((Evidence(h.phrase, h.stage) for h in hits), key=lambda e: e.stage != stage)
+    """The cue phrases, those for the chosen stage first; no phrase twice, none that weighs nothing."""
+    evidence = sorted((Evidence(h.phrase, h.stage) for h in hits if h.weight), key=lambda e: e.stage != stage)
     return list({e.phrase.lower(): e for e in evidence}.values())
 
 

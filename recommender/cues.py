@@ -60,7 +60,7 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "pricing", "price*", "quote", "proposal", "budget approv*", "contract", "msa", "legal", "redlin*",
         "procurement", "purchase order", "po", "sign*", "negotiat*", "discount", "roi", "business case",
         "sign-off", "signoff", "ready to buy", "ready to move", "final", "security review", "paperwork",
-        "close this", "closing", "commit*", "trial", "cfo", "try it", "try out", "hands-on", "pilot", "poc",
+        "close this", "closing", "commit*", "trial", "try it", "try out", "hands-on", "pilot", "poc",
         "proof of concept", "payback", "ready to sign",
         "报价", "价格", "合同", "采购", "签约", "签合同", "预算", "试用", "折扣", "谈判", "付款", "下单", "回本",
         "试点", "打折",
@@ -149,6 +149,8 @@ NEUTRAL_CUES: tuple[str, ...] = (
 )
 BEHAVIOUR_WEIGHT = 1.0
 CONTENT_WEIGHT = 0.6
+# Content-type names that are everyday words too: they name the type asked for, not a stage.
+WEIGHTLESS_NAMES = frozenset({"post"})
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,7 @@ def _a_not_a(folded: str, at: int, negator: str) -> bool:
             and is_han(folded[at - 1]) and folded[at - 1] == folded[after])
 
 
-def _pattern(cue: str, plural: bool = False) -> str:
+def cue_pattern(cue: str, plural: bool = False) -> str:
     """Regex for one cue: whole words, '*' for a prefix (inside a Chinese cue: up to four characters),
     optional English plural, Han as substring."""
     cue = fold(cue)
@@ -228,7 +230,7 @@ def _russian_stem(word: str) -> str:
     return re.escape(stem)
 
 
-def _alternation(names) -> re.Pattern[str]:
+def alternation(names) -> re.Pattern[str]:
     # Longest first, so "入门指南" wins over "指南" and "just signed" over "sign*".
     return re.compile("|".join(sorted(names, key=len, reverse=True)))
 
@@ -242,18 +244,23 @@ def _compiled_for(_generation: int) -> list[tuple[str | None, float, str | None,
     """(stage or None for NEUTRAL_CUES, weight, content type or None, pattern, whether a negated
     match still counts), for the vocabulary's generation: the team's own types are cues too."""
     compiled: list[tuple[str | None, float, str | None, re.Pattern[str], bool]] = [
-        (None, 0.0, None, _alternation(_pattern(c) for c in NEUTRAL_CUES), True)]
+        (None, 0.0, None, alternation(cue_pattern(c) for c in NEUTRAL_CUES), True)]
     for stage, cues in BEHAVIOUR_CUES.items():
         proof = set(NEGATION_PROOF.get(stage, ()))
-        compiled.append((stage, BEHAVIOUR_WEIGHT, None, _alternation(_pattern(c) for c in cues if c not in proof), False))
+        compiled.append((stage, BEHAVIOUR_WEIGHT, None, alternation(cue_pattern(c) for c in cues if c not in proof), False))
         if proof:
-            compiled.append((stage, BEHAVIOUR_WEIGHT, None, _alternation(_pattern(c) for c in cues if c in proof), True))
+            compiled.append((stage, BEHAVIOUR_WEIGHT, None, alternation(cue_pattern(c) for c in cues if c in proof), True))
     for ct in content_types():
         names = [n.replace("*", "") if ct.team else n for n in (ct.label, *ct.aliases)]
         names = [n for n in names if len(n) > 2 or any(is_han(ch) for ch in n)]
-        # A content type asked for signals the main stage it serves.
-        compiled.append((ct.stages[0], CONTENT_WEIGHT, ct.key, _alternation(_pattern(n, plural=True) for n in names),
-                         False))
+        # A content type asked for signals the main stage it serves; a name that is also an everyday
+        # word for what anyone does ("posts praise on LinkedIn") still names the type asked for, but
+        # weighs nothing as a stage cue.
+        compiled.append((ct.stages[0], CONTENT_WEIGHT, ct.key,
+                         alternation(cue_pattern(n, plural=True) for n in names if n not in WEIGHTLESS_NAMES), False))
+        if weightless := [n for n in names if n in WEIGHTLESS_NAMES]:
+            compiled.append((ct.stages[0], 0.0, ct.key, alternation(cue_pattern(n, plural=True) for n in weightless),
+                             False))
     return compiled
 
 

@@ -31,10 +31,14 @@ def test_shipped_model_is_trained_on_the_current_training_set(e5):
 
 
 def test_training_set_covers_every_stage_and_language_variant():
+    """Every label in every language of the training set (the first set's four and round 2's six
+    more), at least 10 descriptions of each stage per language."""
     examples = load_examples()
+    languages = {"en", "zh-hans", "zh-hant", "ru", "de", "es", "fr", "ja", "pt", "it"}
+    assert {e.lang for e in examples} == languages
     for stage in (*STAGES, "no_signal"):
-        langs = {e.lang for e in examples if e.stage == stage}
-        assert langs == {"en", "zh-hans", "zh-hant", "ru"}, stage
+        counts = {lang: sum(e.stage == stage and e.lang == lang for e in examples) for lang in languages}
+        assert min(counts.values()) >= (8 if stage == "no_signal" else 10), (stage, counts)
 
 
 @pytest.mark.parametrize(
@@ -189,3 +193,50 @@ def test_the_feature_signature_follows_how_cues_are_matched(monkeypatch):
     before = training.feature_signature()
     monkeypatch.setattr(training, "patterns", lambda: ["(?<!\\w)changed"])
     assert training.feature_signature() != before
+
+
+@pytest.mark.parametrize("text, sides", [
+    ("prospect keeps asking whether firms like them use us", (True, False)),
+    ("潜在客戶想看案例", (True, False)),
+    ("Interessent aus Bayern, noch kein Kunde", (True, False)),
+    ("Действующий клиент, продление через квартал", (False, True)),
+    ("Bestandskunde seit 2019, Verlängerung steht an", (False, True)),
+    ("既存顧客の契約更新", (False, True)),
+    # Words that look like it and are not: a role, a lead time, the cold chain, inbound freight.
+    ("ops lead at a cold chain carrier asked about inbound freight lead times", (False, False)),
+])
+def test_the_words_that_say_whether_it_is_a_customer(text, sides):
+    from recommender.relationship import relationship_scores
+
+    prospect, customer = relationship_scores(text)
+    assert (bool(prospect), bool(customer)) == sides
+
+
+def test_role_words_and_everyday_words_are_not_evidence(trained):
+    """A job title says nothing about the stage, nor "posts" (a blog post's name) about reading."""
+    quote = trained.classify("CFO asked for a quote for 40 trucks")
+    assert "quote" in [e.phrase for e in quote.evidence] and "CFO" not in [e.phrase for e in quote.evidence]
+    praise = trained.classify("customer since 2021, posts praise about us on LinkedIn every month")
+    assert praise.stage == "advocacy" and "posts" not in [e.phrase.lower() for e in praise.evidence]
+
+
+def test_the_words_that_say_it_is_a_customer_are_shown_as_evidence(trained):
+    result = trained.classify("existing customer, logins have dropped by half since the price rise")
+    assert result.stage == "retention"
+    assert "existing customer" in [e.phrase for e in result.evidence if e.stage == "retention"]
+
+
+def test_a_retrain_embeds_only_what_the_shipped_vectors_lack(e5):
+    """The training descriptions ship embedded: a retrain after a correction embeds the correction only."""
+    texts = [e.text for e in load_examples()]
+    asked: list[list[str]] = []
+
+    class Counting:
+        model_id, dim = e5.model_id, e5.dim
+
+        def embed_queries(self, batch):
+            asked.append(list(batch))
+            return e5.embed_queries(batch)
+
+    vectors = training.training_vectors(Counting(), texts + ["a brand-new correction"])
+    assert asked == [["a brand-new correction"]] and vectors.shape == (len(texts) + 1, e5.dim)

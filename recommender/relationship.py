@@ -1,0 +1,85 @@
+"""Is this already a customer? Words that say who the text is about, apart from how far along it is.
+
+Retention and advocacy are stages of a customer; awareness, consideration and decision of a buyer
+who has not bought yet. Texts often say which in so many words — "prospect", "lead", 潜在客户,
+«потенциальный клиент», Interessent on one side; "existing customer", "customer since 2021", a
+renewal, 老客户, «действующий клиент», Bestandskunde on the other — and the same request means a
+different stage on either side ("wants a case study": a prospect reading one, a customer being
+one). The stage cues (recommender/cues.py) say how far along; these two features say whose story it
+is, so the classifier can weigh the two apart. Matched like cues: folded text, '*' for a prefix.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+
+from recommender.cues import alternation, cue_pattern
+from recommender.textnorm import fold
+
+RELATIONSHIP_CUES: dict[str, tuple[str, ...]] = {
+    "prospect": (
+        # Not "lead" alone ("ops lead", "lead time"), nor "cold" or "inbound" (cold chain, inbound freight).
+        "prospect", "prospects", "prospective", "new lead", "inbound lead", "warm lead", "hot lead", "cold lead",
+        "not a customer", "not yet a customer", "not our customer", "not signed yet", "haven't signed",
+        "hasn't signed", "before they sign", "before signing", "before buying", "before they buy",
+        "潜在客户", "潜客", "意向客户", "准客户", "新线索", "线索", "还没签", "尚未签约", "未签约", "还没买", "还没合作",
+        "потенциальн* клиент*", "лид", "лида", "лиды", "ещё не клиент*", "еще не клиент*", "до подписания",
+        "пока не купил*", "пока не подписал*",
+        "interessent*", "potenzielle* kunde*", "noch kein kunde", "noch nicht kunde",
+        "prospecto*", "cliente potencial", "clientes potenciales", "posible cliente", "todavía no es cliente",
+        "client potentiel", "clients potentiels", "pas encore client*",
+        "見込み客", "見込み顧客", "見込顧客", "商談中", "未契約",
+        "cliente em potencial", "potencial cliente", "ainda não é cliente",
+        "cliente potenziale", "potenziale cliente", "non ancora cliente",
+    ),
+    "customer": (
+        "existing customer", "current customer", "our customer", "customer since", "client since",
+        "been with us", "been using us", "using us for", "has been using", "they use our", "their account",
+        "their subscription", "their licence*", "their license*", "their seats", "renewal", "renew*", "churn*",
+        "since they bought", "since signing", "after go-live", "went live", "since go-live",
+        "老客户", "现有客户", "已有客户", "我们的客户", "合作了", "用了我们", "在用我们", "续约", "续费", "上线后",
+        "已签约", "签约后", "已经签了", "合作多年",
+        "действующ* клиент*", "текущ* клиент*", "наш клиент", "работают с нами", "давно с нами", "продлени*",
+        "продлит*", "продлевать", "подключились",
+        "bestandskunde*", "kunde seit", "unser kunde", "unsere kundin", "verlängerung", "vertragsverlängerung",
+        "nutzen uns seit", "seit dem go-live",
+        "cliente actual", "cliente desde", "nuestro cliente", "renovación",
+        "client existant", "client actuel", "client depuis", "notre client", "renouvellement",
+        "既存顧客", "既存のお客様", "既存客", "導入済み", "契約更新", "ご契約中",
+        "cliente atual", "cliente desde", "nosso cliente", "renovação",
+        "cliente attuale", "nostro cliente", "rinnovo",
+    ),
+}
+SIDES = tuple(RELATIONSHIP_CUES)
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> tuple[re.Pattern[str], ...]:
+    return tuple(alternation(cue_pattern(c) for c in RELATIONSHIP_CUES[side]) for side in SIDES)
+
+
+def patterns() -> list[str]:
+    """The regular expressions the features are made of (part of the classifier's fingerprint)."""
+    return [p.pattern for p in _compiled()]
+
+
+def relationship_scores(text: str, recency: float = 1.0) -> np.ndarray:
+    """(prospect, customer): the number of each side's phrases, a later one counting up to
+    (1 + recency) times an earlier one, as the stage cues do (the latest news wins)."""
+    folded = fold(text)
+    scores = np.zeros(len(SIDES), dtype=np.float32)
+    for i, pattern in enumerate(_compiled()):
+        for match in pattern.finditer(folded):
+            scores[i] += 1.0 + recency * match.start() / max(len(folded), 1)
+    return scores
+
+
+def relationship_phrases(text: str) -> dict[str, list[str]]:
+    """Each side's phrases as written (for the evidence shown)."""
+    folded = fold(text)
+    same = len(folded) == len(text)
+    return {side: [(text if same else folded)[m.start():m.end()] for m in pattern.finditer(folded)]
+            for side, pattern in zip(SIDES, _compiled(), strict=True)}
