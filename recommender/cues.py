@@ -121,6 +121,9 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "做成案例", "做案例", "做成功案例", "做个案例", "当案例", "接受采访", "接受访谈", "受访", "推荐视频",
         "героем кейса", "героями кейса", "стать героем", "дать интервью", "дал* интервью", "видеоотзыв*",
         "записать отзыв*",
+        # A customer who offers to speak for us at an event (an event the prospect attends is awareness).
+        "call for speakers", "call for papers", "speaker slot", "give a talk", "submit a talk", "keynote at our",
+        "speak at our", "present at our", "在用户大会上分享", "上台分享", "做演讲", "выступить на нашей", "выступить с докладом",
         # A customer who has brought us new customers.
         "brought us", "brought in new customer*", "sent us a lead", "sent us leads",
         "sent us a referral", "带来了新客户", "带来新客户", "介绍了新客户", "帮我们介绍",
@@ -306,10 +309,13 @@ def _find_cues(text: str, _generation: int) -> tuple[CueHit, ...]:
 
 
 # Words that turn a content type's mention into a request: "asked for case studies", "要报价",
-# "просят кейсы", "问能不能试用", «можно демо?». "NPS 10" mentions a survey; it does not ask for one.
+# "просят кейсы", "问能不能试用", «можно демо?», "braucht eine Preisliste". "NPS 10" mentions a survey;
+# it does not ask for one.
 _REQUEST = re.compile(_spaced(
     r"(?<!\w)(ask\w*|want\w*|need\w*|send|share|request\w*|looking for|where|any|get|got|have|pls|please|"
-    r"прос\w*|нуж\w*|хот\w*|хоч\w*|отправ\w*|пришл\w*|ищ\w*|где|есть ли|можно)(?!\w)[^.;!?]{0,40}$"
+    r"прос\w*|нуж\w*|хот\w*|хоч\w*|отправ\w*|пришл\w*|ищ\w*|где|есть ли|можно|"
+    r"brauch\w*|möcht\w*|will|wollen|wünsch\w*|suche\w*|sucht\w*|schick\w*|sende\w*|gibt es|habt ihr|haben wir|"
+    r"hätte\w*|frag\w*|bitte|wo finde\w*|interessiert an)(?!\w)[^.;!?]{0,40}$"
     r"|(要|想|需要|发|有没有|求|找|给|问|能不能|能否|可不可以)[^。；！？.;!?]{0,12}$"
 ))
 

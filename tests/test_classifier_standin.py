@@ -199,6 +199,19 @@ def test_requested_content_types_are_recognised_in_three_languages():
     assert requested_content_types("окупаемость понятна, обсуждаем договор") == {}
 
 
+@pytest.mark.parametrize("text, requested", [
+    ("Der Kunde braucht eine Preisliste und eine Fallstudie", {"pricing", "case_study"}),
+    ("Habt ihr ein Datenblatt für das Gateway?", {"datasheet"}),
+    ("Gibt es eine Schulung für neue Admins?", {"training"}),
+    ("asked where she can leave us a review", {"review_request"}),
+    ("客户愿意帮我们写评价，有链接吗？要写评价的页面", {"review_request"}),
+    # Named without a request word: no request.
+    ("Die Fallstudie hat ihm gefallen, jetzt redet er mit dem Einkauf", set()),
+])
+def test_requested_content_types_in_german_and_the_ask_to_review(text, requested):
+    assert set(requested_content_types(text)) == requested
+
+
 @pytest.fixture(scope="module")
 def classifier(e5):
     return CueClassifier(e5)
