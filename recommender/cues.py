@@ -30,6 +30,9 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "subscribed to", "signed up for our newsletter", "signed up for the newsletter",
         "подписал* на рассылку", "подписал* на блог", "подписал* на наш*", "подписка на рассылку",
         "订阅了", "关注了公众号",
+        # German: reading up, no project yet.
+        "informiert sich", "informieren sich", "recherchier*", "erst mal verstehen", "erstmal verstehen",
+        "steht noch am anfang", "stehen noch am anfang", "noch keine lösung", "erste infos",
     ),
     "consideration": (
         "compar*", " vs ", "versus", "evaluat*", "shortlist*", "alternative*", "option*", "vendors",
@@ -55,6 +58,9 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "比较", "对比", "选型", "评估", "供应商", "竞品", "案例", "哪家", "考虑", "方案", "几家", "之间选", "之间做选择",
         "сравнива*", "выбира*", "вариант*", "поставщик*", "конкурент*", "кейс*", "альтернатив*", "оценива*",
         "тендер*", "спецификаци*", "техническ* задани*", "шорт-лист*", "шортлист*", "сузили",
+        # German: comparing vendors and approaches.
+        "vergleich*", "anbieter", "alternativ*", "shortlist", "lastenheft", "anforderungskatalog", "evaluier*",
+        "marktüberblick", "fallstudie*", "wie machen das andere",
     ),
     "decision": (
         "pricing", "price*", "quote", "proposal", "budget approv*", "contract", "msa", "legal", "redlin*",
@@ -66,6 +72,11 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "试点", "打折",
         "цен*", "стоимость внедрения", "кп", "попробова*", "перед покупкой", "пилот*", "коммерческое предложение", "договор*", "закуп*", "бюджет*", "скидк*",
         "счет", "счёт", "подпис*", "согласова*", "юрист*",
+        # German: the purchase itself.
+        # Not "Preis*" or "Vertrag*" alone: a Preiserhöhung or a Vertragsverlängerung is a customer's.
+        "angebot", "preisliste", "preisangebot", "vertragsentwurf", "einkauf", "budget*", "freigabe", "testphase",
+        "pilotprojekt",
+        "unterschreib*", "unterzeichn*", "rabatt", "bestellung", "vergabe", "datenschutzprüfung",
     ),
     "retention": (
         "onboard*", "new customer", "just signed", "recently signed", "since signing", "signed last", "renewal", "renew*", "churn*",
@@ -94,6 +105,9 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "подписали договор", "подписали контракт", "договор подписан", "контракт подписан", "уже подписал*",
         "после подписания", "уже оплатил*", "счёт оплачен", "счет оплачен", "оплатили счёт", "оплатили счет",
         "сделку закрыли", "сделка закрыта", "только что купил*",
+        # German: keeping a customer, trouble included.
+        "verlängerung", "vertragsverlängerung", "kündig*", "störung", "ausfall", "support-ticket*",
+        "schulung", "go-live", "bestandskunde*", "seit dem go-live", "preiserhöhung",
     ),
     "advocacy": (
         "referr*", "refer ", "reference call*", "testimonial*", "promoter*", "nps", "happy customer",
@@ -128,6 +142,10 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "brought us", "brought in new customer*", "sent us a lead", "sent us leads",
         "sent us a referral", "带来了新客户", "带来新客户", "介绍了新客户", "帮我们介绍",
         "привел* нам", "привёл нам", "привел* к нам", "привёл к нам", "привел* новых клиент*", "привёл новых клиент*",
+        # German and English: praise, referrals and talks on the customer's own initiative.
+        "empfohlen", "weiterempfohlen", "weiterempfehl*", "empfiehlt uns", "bewertung abgeben", "vortrag halten",
+        "referenzkunde*", "als referenz", "raving", "raves about", "tagged us",
+        "shout-out", "shoutout", "praised us", "posted about us",
     ),
 }
 # Cues of the sheet above whose negation says the same stage: a customer who may not renew ("won't

@@ -212,6 +212,17 @@ def test_the_words_that_say_whether_it_is_a_customer(text, sides):
     assert (bool(prospect), bool(customer)) == sides
 
 
+@pytest.mark.parametrize("text, stage", [
+    ("Der Energieleiter hat uns schon dreimal an andere Kliniken weiterempfohlen", "advocacy"),
+    ("Kunde ärgert sich über die Preiserhöhung und droht mit Kündigung", "retention"),
+    ("Einkauf hat das Angebot, die Freigabe vom Budget kommt nächste Woche", "decision"),
+])
+def test_german_descriptions_by_what_they_say(trained, text, stage):
+    """German has cues of its own: a Preiserhöhung is a customer's, not a price list asked for."""
+    result = trained.classify(text)
+    assert result.stage == stage and result.evidence and result.evidence[0].stage == stage
+
+
 def test_role_words_and_everyday_words_are_not_evidence(trained):
     """A job title says nothing about the stage, nor "posts" (a blog post's name) about reading."""
     quote = trained.classify("CFO asked for a quote for 40 trucks")
