@@ -245,14 +245,15 @@ class TrainedClassifier:
         try:
             with np.load(path, allow_pickle=False) as data:
                 meta = json.loads(str(data["meta"]))
+                # A model of other data (or of an earlier version's format) is stale, not unreadable.
+                if meta.get("fingerprint") != expected_fingerprint or meta.get("embedder") != embedder.model_id:
+                    return None
                 arrays = {k: data[k] for k in ("mean", "scale", "landmarks", "gamma", "weights", "intercept")}
                 # The prototypes' vectors (older models lack them: embedded again below).
                 prototype_vectors = data["prototypes"] if "prototypes" in data.files else None
         except (OSError, ValueError, KeyError) as exc:
             if path.exists():
                 log.warning("ignoring unreadable classifier model %s (%s)", path, exc.__class__.__name__)
-            return None
-        if meta.get("fingerprint") != expected_fingerprint or meta.get("embedder") != embedder.model_id:
             return None
         kernel = KernelMap(arrays["landmarks"], float(arrays["gamma"]))
         return cls(embedder, Prototypes(embedder, vectors=prototype_vectors), arrays["mean"], arrays["scale"], kernel,

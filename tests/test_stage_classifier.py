@@ -251,3 +251,16 @@ def test_a_retrain_embeds_only_what_the_shipped_vectors_lack(e5):
 
     vectors = training.training_vectors(Counting(), texts + ["a brand-new correction"])
     assert asked == [["a brand-new correction"]] and vectors.shape == (len(texts) + 1, e5.dim)
+
+
+def test_a_model_saved_by_an_earlier_version_is_stale_not_unreadable(e5, tmp_path, caplog):
+    """A linear model from before the kernel one has other arrays: it is skipped quietly."""
+    import json
+
+    import numpy as np
+
+    path = tmp_path / "old.npz"
+    np.savez(path, coef=np.zeros((6, 394)), meta=np.array(json.dumps({"fingerprint": "old", "embedder": e5.model_id})))
+    with caplog.at_level(logging.WARNING):
+        assert TrainedClassifier.load(path, e5, "new") is None
+    assert "unreadable" not in caplog.text
