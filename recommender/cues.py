@@ -74,7 +74,7 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "счет", "счёт", "подпис*", "согласова*", "юрист*",
         # German: the purchase itself.
         # Not "Preis*" or "Vertrag*" alone: a Preiserhöhung or a Vertragsverlängerung is a customer's.
-        "angebot", "preisliste", "preisangebot", "vertragsentwurf", "einkauf", "budget*", "freigabe", "testphase",
+        "angebot", "preisliste", "preisangebot", "vertragsentwurf", "einkauf", "budgetfreigabe", "budget freigegeben", "freigabe", "testphase",
         "pilotprojekt",
         "unterschreib*", "unterzeichn*", "rabatt", "bestellung", "vergabe", "datenschutzprüfung",
     ),
@@ -332,8 +332,8 @@ def _find_cues(text: str, _generation: int) -> tuple[CueHit, ...]:
 _REQUEST = re.compile(_spaced(
     r"(?<!\w)(ask\w*|want\w*|need\w*|send|share|request\w*|looking for|where|any|get|got|have|pls|please|"
     r"прос\w*|нуж\w*|хот\w*|хоч\w*|отправ\w*|пришл\w*|ищ\w*|где|есть ли|можно|"
-    r"brauch\w*|möcht\w*|will|wollen|wünsch\w*|suche\w*|sucht\w*|schick\w*|sende\w*|gibt es|habt ihr|haben wir|"
-    r"hätte\w*|frag\w*|bitte|wo finde\w*|interessiert an)(?!\w)[^.;!?]{0,40}$"
+    r"brauch\w*|möcht\w*|wollen|wünsch\w*|suche\w*|sucht\w*|schick\w*|sende\w*|gibt es|habt ihr|haben wir|"
+    r"hätte\w*|fragt|fragen|frage|bitte|wo finde\w*|interessiert an)(?!\w)[^.;!?]{0,40}$"
     r"|(要|想|需要|发|有没有|求|找|给|问|能不能|能否|可不可以)[^。；！？.;!?]{0,12}$"
 ))
 

@@ -184,10 +184,11 @@ class KernelMap:
 
 class TrainedClassifier:
     def __init__(self, embedder: Embedder, prototypes: Prototypes, mean: np.ndarray, scale: np.ndarray,
-                 kernel: KernelMap, weights: np.ndarray, intercept: np.ndarray, temperature: float,
+                 low: np.ndarray, high: np.ndarray, kernel: KernelMap, weights: np.ndarray, intercept: np.ndarray, temperature: float,
                  unsure_margin: float, fingerprint: str, examples: int) -> None:
         self.embedder, self.prototypes = embedder, prototypes
         self.mean, self.scale, self.kernel = mean, scale, kernel
+        self.low, self.high = low, high
         self.weights, self.intercept = weights, intercept
         self.temperature, self.unsure_margin = temperature, unsure_margin
         self.fingerprint, self.examples = fingerprint, examples
@@ -205,6 +206,9 @@ class TrainedClassifier:
 
     def logits(self, features: np.ndarray) -> np.ndarray:
         """Calibrated label logits: the kernel machine's weighted sum over the landmarks."""
+        # Clipped to the training range first: a text with more cues than any training text would lie
+        # far from every landmark, every kernel value ~0, and the answer would be the intercept's.
+        features = np.clip(features, self.low, self.high)
         return self.kernel.kernel((features - self.mean) / self.scale) @ self.weights + self.intercept
 
     def classify(self, text: str, vector: np.ndarray | None = None) -> StageResult:
@@ -216,7 +220,7 @@ class TrainedClassifier:
         top2 = np.sort(stages[0])[-2:]
         # A description with stage cues in it ("КП до пятницы") does say something about the stage,
         # however much it reads like a calendar note: the no-signal share counts only without cues.
-        silent = 0.0 if hits else float(no_signal[0])
+        silent = 0.0 if any(h.weight for h in hits) else float(no_signal[0])
         said_nothing = silent > NO_SIGNAL_LIMIT
         result = result_from(stages[0], hits, unsure=bool(top2[1] - top2[0] < self.unsure_margin or said_nothing))
         result.no_signal = said_nothing
@@ -234,7 +238,7 @@ class TrainedClassifier:
         os.close(fd)
         with open(tmp, "wb") as fh:
             # The landmarks in half precision: 2,000 x 394 values, and the kernel does not notice.
-            np.savez_compressed(fh, mean=self.mean, scale=self.scale, landmarks=self.kernel.landmarks.astype(np.float16),
+            np.savez_compressed(fh, mean=self.mean, scale=self.scale, low=self.low, high=self.high, landmarks=self.kernel.landmarks.astype(np.float16),
                                 gamma=np.float32(self.kernel.gamma), weights=self.weights, intercept=self.intercept,
                                 prototypes=self.prototypes.vectors, meta=np.array(json.dumps(meta)))
         os.replace(tmp, path)
@@ -248,7 +252,8 @@ class TrainedClassifier:
                 # A model of other data (or of an earlier version's format) is stale, not unreadable.
                 if meta.get("fingerprint") != expected_fingerprint or meta.get("embedder") != embedder.model_id:
                     return None
-                arrays = {k: data[k] for k in ("mean", "scale", "landmarks", "gamma", "weights", "intercept")}
+                arrays = {k: data[k] for k in ("mean", "scale", "low", "high", "landmarks", "gamma", "weights",
+                                                   "intercept")}
                 # The prototypes' vectors (older models lack them: embedded again below).
                 prototype_vectors = data["prototypes"] if "prototypes" in data.files else None
         except (OSError, ValueError, KeyError) as exc:
@@ -256,7 +261,8 @@ class TrainedClassifier:
                 log.warning("ignoring unreadable classifier model %s (%s)", path, exc.__class__.__name__)
             return None
         kernel = KernelMap(arrays["landmarks"], float(arrays["gamma"]))
-        return cls(embedder, Prototypes(embedder, vectors=prototype_vectors), arrays["mean"], arrays["scale"], kernel,
+        return cls(embedder, Prototypes(embedder, vectors=prototype_vectors), arrays["mean"], arrays["scale"],
+                   arrays["low"], arrays["high"], kernel,
                    arrays["weights"], arrays["intercept"], float(meta["temperature"]), float(meta["unsure_margin"]),
                    meta["fingerprint"], int(meta["examples"]))
 
@@ -348,7 +354,8 @@ def train(embedder: Embedder, examples: list[Example]) -> TrainedClassifier:
     log.info("stage classifier trained on %d examples: %d settings averaged (C %s), cross-validated accuracy of "
              "the average %.3f (best single %.3f), T=%.2f", len(y), len(near), sorted({t.c for t in near}),
              _accuracy(logits, y), max(t.accuracy for t in tried), temperature)
-    return TrainedClassifier(embedder, prototypes, mean, scale, kernel, weights.astype(np.float32),
+    return TrainedClassifier(embedder, prototypes, mean, scale, raw.min(axis=0), raw.max(axis=0), kernel,
+                             weights.astype(np.float32),
                              intercept.astype(np.float32), temperature, margin,
                              fingerprint(embedder.model_id, examples), len(examples))
 

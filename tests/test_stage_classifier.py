@@ -264,3 +264,19 @@ def test_a_model_saved_by_an_earlier_version_is_stale_not_unreadable(e5, tmp_pat
     with caplog.at_level(logging.WARNING):
         assert TrainedClassifier.load(path, e5, "new") is None
     assert "unreadable" not in caplog.text
+
+
+@pytest.mark.parametrize("text, stage", [
+    ("Legal sent redlines on the MSA, procurement wants a PO number, pricing and discount agreed, security "
+     "review done, ready to sign, contract and proposal final, negotiating the quote, budget approved", "decision"),
+    ("Юристы согласовали договор, закупки готовят счёт, скидку согласовали, бюджет утверждён, КП подписано, "
+     "цена согласована, договор на подписи", "decision"),
+    ("renewal in March; churn risk: renewal blocked, may not renew, renewal at risk, churn flagged, renewal call", "retention"),
+])
+def test_more_cues_than_any_training_text_still_count(trained, text, stage):
+    """A text denser in cues than every training text is not read from the model's intercept alone."""
+    assert trained.classify(text).stage == stage
+
+
+def test_a_weightless_name_does_not_make_a_text_say_something(trained):
+    assert trained.classify("hi, will post the meeting notes later").no_signal
