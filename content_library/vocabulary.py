@@ -102,7 +102,7 @@ CONTENT_TYPES: tuple[ContentType, ...] = (
                 ("referral", "refer a friend", "推荐计划", "推荐", "转介绍", "реферальная программа", "рекомендация", "referral programme", "empfehlungsprogramm", "empfehlungsprämie")),
     ContentType("community", "Community", ("advocacy",), ("forum", "user group", "discord", "社区", "用户社区", "сообщество", "комьюнити", "anwendergruppe", "nutzergruppe")),
     ContentType("review_request", "Review request", ("advocacy",),
-                ("review ask", "testimonial request", "g2 review", "邀请评价", "评价邀请", "запрос отзыва", "обмен отзывами", "leave a review", "leave us a review", "write a review", "write us a review", "review link", "bewertung abgeben", "bewertung", "rezension", "写评价", "留评价", "оставить отзыв")),
+                ("review ask", "testimonial request", "g2 review", "邀请评价", "评价邀请", "запрос отзыва", "обмен отзывами", "leave a review", "leave us a review", "write a review", "write us a review", "review link", "bewertung abgeben", "bewertung schreiben", "rezension", "写评价", "留评价", "оставить отзыв")),
     ContentType("loyalty_program", "Loyalty program", ("advocacy", "retention"),
                 ("loyalty", "perks", "rewards", "忠诚度计划", "会员计划", "программа лояльности", "treueprogramm", "bonusprogramm")),
     ContentType("advocacy_program", "Customer advocacy program", ("advocacy",),

@@ -33,6 +33,11 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         # German: reading up, no project yet.
         "informiert sich", "informieren sich", "recherchier*", "erst mal verstehen", "erstmal verstehen",
         "steht noch am anfang", "stehen noch am anfang", "noch keine lösung", "erste infos",
+        # Spanish, French, Portuguese, Japanese: reading up, a first contact, no project.
+        "se está informando", "está investigando", "quiere entender", "primer contacto", "sin proyecto",
+        "todavía no busca", "se renseigne", "veut comprendre", "premier contact", "pas de projet",
+        "ne cherche pas encore", "está pesquisando", "quer entender", "primeiro contato", "sem projeto",
+        "ainda não procura", "情報収集", "勉強中", "初回接触", "まだ検討前",
     ),
     "consideration": (
         "compar*", " vs ", "versus", "evaluat*", "shortlist*", "alternative*", "option*", "vendors",
@@ -61,6 +66,11 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         # German: comparing vendors and approaches.
         "vergleich*", "anbieter", "alternativ*", "shortlist", "lastenheft", "anforderungskatalog", "evaluier*",
         "marktüberblick", "fallstudie*", "wie machen das andere",
+        # Spanish, French, Portuguese, Japanese: comparing vendors, a shortlist, a tender.
+        "comparativa", "comparativo", "comparatif", "evaluando", "avaliando", "évaluent", "proveedores",
+        "fournisseurs", "fornecedores", "lista corta", "casos de éxito", "caso de éxito", "cas client*",
+        "licitación", "appel d'offres", "cahier des charges", "licitação", "cases de sucesso",
+        "比較", "他社", "競合", "選定", "相見積", "導入事例", "検討中",
     ),
     "decision": (
         "pricing", "price*", "quote", "proposal", "budget approv*", "contract", "msa", "legal", "redlin*",
@@ -76,6 +86,12 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         # Not "Preis*" or "Vertrag*" alone: a Preiserhöhung or a Vertragsverlängerung is a customer's.
         "angebot", "preisliste", "preisangebot", "vertragsentwurf", "einkauf", "budgetfreigabe", "budget freigegeben", "freigabe", "testphase",
         "pilotprojekt",
+        # Spanish, French, Portuguese, Japanese: the purchase itself (not a bare "contrato": whose
+        # contract it is, and whether it ends, is said around it).
+        "cotización", "propuesta económica", "firmar el contrato", "orden de compra", "prueba gratuita",
+        "devis", "proposition commerciale", "signer le contrat", "bon de commande", "essai gratuit",
+        "cotação", "proposta comercial", "assinar o contrato", "pedido de compra", "teste grátis",
+        "見積", "稟議", "発注", "決裁", "値引き", "契約書", "トライアル",
         "unterschreib*", "unterzeichn*", "rabatt", "bestellung", "vergabe", "datenschutzprüfung",
     ),
     "retention": (
@@ -106,8 +122,15 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "после подписания", "уже оплатил*", "счёт оплачен", "счет оплачен", "оплатили счёт", "оплатили счет",
         "сделку закрыли", "сделка закрыта", "только что купил*",
         # German: keeping a customer, trouble included.
-        "verlängerung", "vertragsverlängerung", "kündig*", "störung", "ausfall", "support-ticket*",
-        "schulung", "go-live", "bestandskunde*", "seit dem go-live", "preiserhöhung",
+        # Not bare "Verlängerung" (a trial extended), "kündig*" or "Preiserhöhung": another vendor's
+        # contract is cancelled and another vendor's price goes up as often as ours (NEUTRAL_CUES).
+        "vertragsverlängerung", "störung", "ausfall", "support-ticket*", "beschwer*", "droht mit kündigung",
+        "drohen mit kündigung", "will kündigen", "wollen kündigen", "möchte kündigen", "kündigung angedroht",
+        "schulung", "go-live", "bestandskunde*", "seit dem go-live",
+        # Spanish, French, Portuguese, Japanese: already a customer, trouble included.
+        "ya es cliente", "renovación", "capacitación", "puesta en marcha", "incidencia*", "déjà client",
+        "renouvellement", "panne", "réclamation*", "já é cliente", "renovação", "implantação",
+        "treinamento", "reclamaç*", "既存顧客", "契約更新", "導入後", "運用中", "障害", "解約", "利用率",
     ),
     "advocacy": (
         "referr*", "refer ", "reference call*", "testimonial*", "promoter*", "nps", "happy customer",
@@ -143,9 +166,22 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "sent us a referral", "带来了新客户", "带来新客户", "介绍了新客户", "帮我们介绍",
         "привел* нам", "привёл нам", "привел* к нам", "привёл к нам", "привел* новых клиент*", "привёл новых клиент*",
         # German and English: praise, referrals and talks on the customer's own initiative.
-        "empfohlen", "weiterempfohlen", "weiterempfehl*", "empfiehlt uns", "bewertung abgeben", "vortrag halten",
+        # Not bare "empfohlen": "wurde uns empfohlen" is a referred prospect.
+        "weiterempfohlen", "weiterempfehl*", "empfiehlt uns", "hat uns empfohlen", "bewertung abgeben",
+        "vortrag halten",
         "referenzkunde*", "als referenz", "raving", "raves about", "tagged us",
         "shout-out", "shoutout", "praised us", "posted about us",
+        # Praise nobody asked for, a talk put forward, a story written up, peers helped in the forum.
+        "nobody asked", "no one asked", "unprompted", "unsolicited", "without being asked", "submitted a talk",
+        "submits a talk", "submitted a session", "proposal to speak", "talk proposal", "speaker proposal",
+        "written up as", "user forum", "community forum", "没人请", "没人让", "没有人请", "自发", "写成案例",
+        "写成客户案例", "用户论坛", "使用者論壇", "使用者论坛", "論壇", "社群", "без просьбы", "без всякой просьбы",
+        "кейс про", "кейс о ", "форум*",
+        # Spanish, French, Portuguese, Japanese.
+        "nos recomendó", "nos recomendaron", "sin que nadie se lo pidiera", "reseña*", "testimonio*", "ponente",
+        "nous a recommandé*", "sans qu'on lui demande", "témoignage*", "ambassadeur*", "parrainage",
+        "nos indicou", "nos recomendou", "sem ninguém pedir", "depoimento*", "口コミ", "登壇", "お願いしてない",
+        "お願いしていない", "頼んでいない", "自発的",
     ),
 }
 # Cues of the sheet above whose negation says the same stage: a customer who may not renew ("won't
@@ -166,7 +202,13 @@ NEUTRAL_CUES: tuple[str, ...] = (
     # renewal) is said around it; "raised prices" asks for no price list.
     "raised prices", "raised their prices", "raised the price", "raising prices", "raising their prices",
     "price increase*", "price hike*", "涨价", "提价", "价格上涨", "поднял* цен*", "повысил* цен*", "повышени* цен*",
-    "рост цен*",
+    "рост цен*", "preiserhöhung*", "kündig*", "verlängerung",
+    # A prospect referred by a customer is not the advocate: the referrer is ("referred by Acme",
+    # «пришли по рекомендации», 老客户推荐来的, "auf Empfehlung von").
+    "referred by", "was referred", "were referred", "got referred", "referral from", "referred to us",
+    "по рекомендации", "порекомендовал* нас им", "推荐来的", "介绍来的", "推荐过来", "介绍过来", "经人介绍",
+    "auf empfehlung", "empfehlung von", "wurde uns empfohlen", "wurden uns empfohlen",
+    "por recomendación", "sur recommandation", "por indicação", "紹介で",
 )
 BEHAVIOUR_WEIGHT = 1.0
 CONTENT_WEIGHT = 0.6
@@ -209,6 +251,23 @@ def negated(folded: str, start: int, han: bool) -> bool:
         return False
     match = _NEGATION_HAN.search(before)
     return bool(match) and not _a_not_a(folded, max(0, start - 30) + match.start(1), match.group(1))
+
+
+# Another vendor or tool right after a customer's word: the renewal, the years of use are theirs,
+# and the text is about a prospect ("their renewal with the incumbent", "has been using spreadsheets").
+_ELSEWHERE = re.compile(
+    r"^\s+(a |an |the |their |its )?(competitor\w*|incumbent|other vendor|another vendor|excel|spreadsheets?|google sheets)"
+    r"|^[^.;!?,]{0,12}(?<!\w)(with|from|on|of|at)\s+(a |an |the |their |its )?"
+    r"(competitor|incumbent|other vendor|another vendor|current vendor|current provider|old vendor|"
+    r"excel|spreadsheets?|google sheets)"
+    r"|^[^。；！？,，]{0,6}(竞品|别家|其他厂商|其他供应商|原供应商)"
+    r"|^[^.;!?,]{0,12}(?<!\w)(с|у) (конкурент\w*|другим поставщик\w*|текущим поставщик\w*)"
+    r"|^[^.;!?,]{0,12}(?<!\w)(bei|mit) (dem |einem )?(wettbewerb\w*|konkurrenz\w*|anderen anbieter\w*|altanbieter\w*)")
+
+
+def elsewhere(folded: str, end: int) -> bool:
+    """Whether another vendor or tool follows the phrase ending at `end` in the same clause."""
+    return bool(_ELSEWHERE.search(folded[end:end + 60]))
 
 
 def _a_not_a(folded: str, at: int, negator: str) -> bool:
@@ -291,7 +350,7 @@ def patterns() -> list[str]:
     not make the shipped model stale."""
     team = {t.key for t in team_types()}
     shipped = [c for c in _compiled() if c[2] not in team]
-    return [c[3].pattern for c in shipped] + [_NEGATION_WORDS.pattern, _NEGATION_HAN.pattern]
+    return [c[3].pattern for c in shipped] + [_NEGATION_WORDS.pattern, _NEGATION_HAN.pattern, _ELSEWHERE.pattern]
 
 
 def find_cues(text: str) -> list[CueHit]:
@@ -308,7 +367,8 @@ def _find_cues(text: str, _generation: int) -> tuple[CueHit, ...]:
     for stage, weight, content_type, pattern, negation_proof in _compiled():
         for match in pattern.finditer(folded):
             if match.end() > match.start() and (
-                    negation_proof or not negated(folded, match.start(), is_han(match.group(0)[0]))):
+                    negation_proof or not negated(folded, match.start(), is_han(match.group(0)[0]))) and not (
+                    stage == "retention" and elsewhere(folded, match.end())):
                 found.append((match.start(), match.end(), stage, weight, content_type))
     found.sort(key=lambda f: (-(f[1] - f[0]), -f[3], f[0]))
     # A behaviour cue that is also a content type's name ("case studies") keeps both meanings.

@@ -16,8 +16,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from recommender.cues import alternation, cue_pattern
-from recommender.textnorm import fold
+from recommender.cues import alternation, cue_pattern, elsewhere, negated
+from recommender.textnorm import fold, is_han
 
 RELATIONSHIP_CUES: dict[str, tuple[str, ...]] = {
     "prospect": (
@@ -34,17 +34,20 @@ RELATIONSHIP_CUES: dict[str, tuple[str, ...]] = {
         "見込み客", "見込み顧客", "見込顧客", "商談中", "未契約",
         "cliente em potencial", "potencial cliente", "ainda não é cliente",
         "cliente potenziale", "potenziale cliente", "non ancora cliente",
+        # Referred to us: someone else's customer story brought them.
+        "referred by", "was referred", "were referred", "referral from", "по рекомендации", "推荐来的", "介绍来的",
+        "auf empfehlung", "wurde uns empfohlen",
     ),
     "customer": (
         "existing customer", "current customer", "our customer", "customer since", "client since",
-        "been with us", "been using us", "using us for", "has been using", "they use our", "their account",
+        "been with us", "been using us", "using us for", "been using our", "they use our", "their account",
         "their subscription", "their licence*", "their license*", "their seats", "renewal", "renew*", "churn*",
         "since they bought", "since signing", "after go-live", "went live", "since go-live",
-        "老客户", "现有客户", "已有客户", "我们的客户", "合作了", "用了我们", "在用我们", "续约", "续费", "上线后",
+        "老客户", "现有客户", "已有客户", "我们的客户", "和我们合作", "与我们合作", "跟我们合作", "用了我们", "在用我们", "续约", "续费", "上线后",
         "已签约", "签约后", "已经签了", "合作多年",
         "действующ* клиент*", "текущ* клиент*", "наш клиент", "работают с нами", "давно с нами", "продлени*",
         "продлит*", "продлевать", "подключились",
-        "bestandskunde*", "kunde seit", "unser kunde", "unsere kundin", "verlängerung", "vertragsverlängerung",
+        "bestandskunde*", "kunde seit", "unser kunde", "unsere kundin", "vertragsverlängerung",
         "nutzen uns seit", "seit dem go-live",
         "cliente actual", "cliente desde", "nuestro cliente", "renovación",
         "client existant", "client actuel", "client depuis", "notre client", "renouvellement",
@@ -54,8 +57,6 @@ RELATIONSHIP_CUES: dict[str, tuple[str, ...]] = {
     ),
 }
 SIDES = tuple(RELATIONSHIP_CUES)
-
-
 @lru_cache(maxsize=1)
 def _compiled() -> tuple[re.Pattern[str], ...]:
     return tuple(alternation(cue_pattern(c) for c in RELATIONSHIP_CUES[side]) for side in SIDES)
@@ -66,20 +67,35 @@ def patterns() -> list[str]:
     return [p.pattern for p in _compiled()]
 
 
+def _matches(folded: str) -> list[tuple[int, re.Match[str]]]:
+    """(side index, match) of every phrase that counts. A customer phrase does not count inside a
+    prospect one ("not our customer"), after a negation ("never been our customer") or with another
+    vendor after it ("renewal with the incumbent")."""
+    prospect = [m for m in _compiled()[0].finditer(folded)]
+    found = [(0, m) for m in prospect]
+    for m in _compiled()[1].finditer(folded):
+        if (any(p.start() < m.end() and m.start() < p.end() for p in prospect)
+                or negated(folded, m.start(), is_han(m.group(0)[0])) or elsewhere(folded, m.end())):
+            continue
+        found.append((1, m))
+    return found
+
+
 def relationship_scores(text: str, recency: float = 1.0) -> np.ndarray:
     """(prospect, customer): the number of each side's phrases, a later one counting up to
     (1 + recency) times an earlier one, as the stage cues do (the latest news wins)."""
     folded = fold(text)
     scores = np.zeros(len(SIDES), dtype=np.float32)
-    for i, pattern in enumerate(_compiled()):
-        for match in pattern.finditer(folded):
-            scores[i] += 1.0 + recency * match.start() / max(len(folded), 1)
+    for side, match in _matches(folded):
+        scores[side] += 1.0 + recency * match.start() / max(len(folded), 1)
     return scores
 
 
 def relationship_phrases(text: str) -> dict[str, list[str]]:
     """Each side's phrases as written (for the evidence shown)."""
     folded = fold(text)
-    same = len(folded) == len(text)
-    return {side: [(text if same else folded)[m.start():m.end()] for m in pattern.finditer(folded)]
-            for side, pattern in zip(SIDES, _compiled(), strict=True)}
+    shown = text if len(folded) == len(text) else folded
+    out: dict[str, list[str]] = {side: [] for side in SIDES}
+    for side, match in sorted(_matches(folded), key=lambda f: f[1].start()):
+        out[SIDES[side]].append(shown[match.start():match.end()])
+    return out

@@ -11,7 +11,7 @@ classifier says it is unsure — is chosen by cross-validation on the training d
 The fitted model is a .npz of about 2 MB (no pickle): one trained on the shipped data with the default
 embedder ships in the package; a model trained with corrections or another embedder is saved in
 the data directory. Each carries a fingerprint of the embedder and the training examples, and is
-used only when the fingerprint matches; otherwise journeybot trains a new one (30-50 s on 2 cores).
+used only when the fingerprint matches; otherwise journeybot trains a new one (20-40 s on 2 cores).
 """
 
 from __future__ import annotations
@@ -61,6 +61,9 @@ DATA = Path(__file__).resolve().parent / "data"
 TRAINING_SET = DATA / "stage_train.yaml"
 # Round 2: 2,175 descriptions in ten languages by helper sessions that never saw journeybot's data.
 TRAINING_ROUND2 = DATA / "stage_train_round2"
+# Round 4: more of the hard cases (customers in trouble, advocacy in every form, another vendor's
+# renewal, referred prospects), by helper sessions that never saw journeybot's data either.
+TRAINING_ROUND4 = DATA / "stage_train_round4"
 SHIPPED_MODEL = DATA / "stage_model.npz"
 # The training descriptions embedded with the default embedder, so a retrain (after a correction)
 # embeds only what is new: seconds instead of a minute and a half.
@@ -72,14 +75,14 @@ LABELS = (*STAGES, NO_SIGNAL)
 # journeybot asks for more. Greetings, names and meeting times score 0.8-1.0; of 321 real descriptions
 # (both benchmark query sets, the classifier's dev set and probes) none passed 0.16.
 NO_SIGNAL_LIMIT = 0.5
-C_GRID = (3.0, 10.0, 30.0)
+C_GRID = (10.0, 30.0)  # C = 3 was never on the plateau in rounds 3 and 4
 # The 12 relationship, cue and prototype features are few beside 384 embedding dimensions: scaled up 3x they count
 # for more in the kernel's distances (1x and 10x did worse on the dev and round-2 blind sets).
 SIGNAL_SCALE = 3.0
 SIGNALS = len(SIDES) + 2 * len(STAGES)
 # Landmarks of the kernel map (Nyström): every training description, up to this many. 2,000 of the
 # 2,700 scored the same on the dev and round-2 sets, but made the model depend on the sample.
-KERNEL_LANDMARKS = 4000
+KERNEL_LANDMARKS = 2500
 FOLDS = 5
 
 
@@ -91,7 +94,7 @@ class Example:
 
 
 def training_files() -> list[Path]:
-    return [TRAINING_SET, *sorted(TRAINING_ROUND2.glob("*.yaml"))]
+    return [TRAINING_SET, *sorted(TRAINING_ROUND2.glob("*.yaml")), *sorted(TRAINING_ROUND4.glob("*.yaml"))]
 
 
 def load_examples(path: Path | None = None) -> list[Example]:
@@ -180,8 +183,8 @@ class KernelMap:
 
     def normalisation(self) -> np.ndarray:
         """K_mm^(-1/2): turns kernel values into features whose dot products approximate the kernel."""
-        u, s, vt = np.linalg.svd(self.kernel(self.landmarks).astype(np.float64))
-        return (u / np.sqrt(np.maximum(s, 1e-12))) @ vt
+        values, vectors = np.linalg.eigh(self.kernel(self.landmarks).astype(np.float64))
+        return (vectors / np.sqrt(np.maximum(values, 1e-12))) @ vectors.T
 
 
 class TrainedClassifier:
@@ -336,13 +339,11 @@ def train(embedder: Embedder, examples: list[Example]) -> TrainedClassifier:
     kernel = KernelMap.sample(standard, KERNEL_LANDMARKS)
     normalisation = kernel.normalisation()
     x = (kernel.kernel(standard) @ normalisation.T).astype(np.float32)
-    folds = list(StratifiedKFold(FOLDS, shuffle=True, random_state=0).split(x, y))
-    tried = []
-    for c in C_GRID:
-        oof = np.zeros((len(y), len(LABELS)))
-        for tr, te in folds:
-            oof[te] = _fit(x[tr], y[tr], c).decision_function(x[te])
-        tried.append(Setting(c, oof, y))
+    oof = {c: np.zeros((len(y), len(LABELS))) for c in C_GRID}
+    for tr, te in StratifiedKFold(FOLDS, shuffle=True, random_state=0).split(standard, y):
+        for c in C_GRID:
+            oof[c][te] = _fit(x[tr], y[tr], c).decision_function(x[te])
+    tried = [Setting(c, oof[c], y) for c in C_GRID]
     near = plateau(tried)
     # Each member's calibrated logits are linear in the kernel values: normalisation.T @ coef.T / T.
     members = [(_fit(x, y, t.c), t) for t in near]

@@ -218,7 +218,8 @@ def test_the_words_that_say_whether_it_is_a_customer(text, sides):
     ("Einkauf hat das Angebot, die Freigabe vom Budget kommt nächste Woche", "decision"),
 ])
 def test_german_descriptions_by_what_they_say(trained, text, stage):
-    """German has cues of its own: a Preiserhöhung is a customer's, not a price list asked for."""
+    """German has cues of its own: a customer threatening to cancel over a Preiserhöhung is one to keep
+    (the Preiserhöhung alone says nothing: it may be another vendor's), not a price list asked for."""
     result = trained.classify(text)
     assert result.stage == stage and result.evidence and result.evidence[0].stage == stage
 
@@ -280,3 +281,45 @@ def test_more_cues_than_any_training_text_still_count(trained, text, stage):
 
 def test_a_weightless_name_does_not_make_a_text_say_something(trained):
     assert trained.classify("hi, will post the meeting notes later").no_signal
+
+
+@pytest.mark.parametrize("text, sides", [
+    # Negated, or another vendor's: a prospect all the same.
+    ("never been our customer, wants pricing", (False, False)),
+    ("not our customer yet, comparing three tools", (True, False)),
+    ("their renewal with the incumbent is in May", (False, False)),
+    ("客户和竞品合作了三年, 想换", (False, False)),
+    ("referred by Acme, one of ours, wants a demo", (True, False)),
+    # The customer's name after "with" is still ours.
+    ("renewal with Contoso in May, existing customer", (False, True)),
+])
+def test_negated_and_other_vendors_customer_words_do_not_count(text, sides):
+    from recommender.relationship import relationship_scores
+
+    prospect, customer = relationship_scores(text)
+    assert (bool(prospect), bool(customer)) == sides
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("has been using spreadsheets for years, looking around", "retention"),
+    ("Wettbewerber hat eine Preiserhöhung angekündigt", "retention"),
+    ("referred by one of our customers, first call next week", "advocacy"),
+    ("wurde uns von Müller empfohlen, will eine Demo", "advocacy"),
+])
+def test_cues_that_belong_to_someone_else_do_not_count(text, absent):
+    from recommender.cues import find_cues
+
+    assert absent not in {h.stage for h in find_cues(text)}
+
+
+@pytest.mark.parametrize("text, stage", [
+    ("nos pidieron una cotización y quieren firmar el contrato este mes", "decision"),
+    ("se renseigne sur le sujet, pas de projet pour l'instant", "awareness"),
+    ("見積と稟議用の資料がほしいとのこと", "decision"),
+    ("posted a LinkedIn thread about us, nobody asked him to", "advocacy"),
+    ("submitted a talk for our user conference", "advocacy"),
+])
+def test_cues_in_more_languages_and_advocacy_forms(text, stage):
+    from recommender.cues import find_cues
+
+    assert stage in {h.stage for h in find_cues(text)}
