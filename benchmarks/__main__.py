@@ -42,10 +42,13 @@ def main() -> None:
         print("## Blind sets: written by helpers who saw only the seed definitions\n")
         print(blind.table(blind.run()))
         embedder = args.embedders.split(",")[0]
-        print("### Blind library, round 3: HaccpFlow (food safety), asks in en / de / zh\n")
+        print("### Blind library, round 4: Trussline (construction software), asks in en / de / zh\n")
+        print(second_library.table(second_library.run(embedder, second_library.BLIND_R4_LIBRARY,
+                                                      second_library.BLIND_R4_QUERIES, second_library.BLIND_R4_BASE)))
+        print("\n### Round 3's library: HaccpFlow (food safety); the round-4 changes were chosen on it\n")
         print(second_library.table(second_library.run(embedder, second_library.BLIND_R3_LIBRARY,
                                                       second_library.BLIND_R3_QUERIES, second_library.BLIND_R3_BASE)))
-        print("\n### Round 2's library: Gridwell (energy management); the round-3 changes were chosen on it\n")
+        print("\n### Round 2's library: Gridwell (energy management); rounds 3-4 chose changes on it\n")
         print(second_library.table(second_library.run(embedder, second_library.BLIND_LIBRARY,
                                                       second_library.BLIND_QUERIES, second_library.BLIND_BASE)))
         print()

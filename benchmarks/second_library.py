@@ -46,6 +46,10 @@ BLIND_BASE = "https://gridwell.example/"
 BLIND_R3_LIBRARY = DATA / "blind" / "library_haccpflow.yaml"
 BLIND_R3_QUERIES = DATA / "blind" / "queries_haccpflow.yaml"
 BLIND_R3_BASE = "https://haccpflow.example/"
+# Round 4's (frozen before the round-4 changes): construction project software, en / de / zh.
+BLIND_R4_LIBRARY = DATA / "blind" / "library_trussline.yaml"
+BLIND_R4_QUERIES = DATA / "blind" / "queries_trussline.yaml"
+BLIND_R4_BASE = "https://trussline.example/"
 
 
 def load(queries: Path = QUERIES, base: str = BASE) -> tuple[list[dict], dict[str, str]]:

@@ -15,6 +15,7 @@ from content_library.vocabulary import STAGES
 from recommender.classifier import StageResult
 from recommender.config import DEFAULT, RankingConfig
 from recommender.cues import requested_content_types, requested_language
+from recommender.intents import implied_content_types
 from recommender.library_index import LibraryIndex, stage_bits
 from recommender.query import Filters, Recommendation, prepare_text
 from recommender.ranking import AskContext, AssetView, Candidate, RankedItem, rank
@@ -150,7 +151,10 @@ class Pipeline:
             # language the embedder happens to place near the ask's.
             language = index.main_language
         demoted = dict.fromkeys(index.demoted.get(result.stage, ()), self.config.demotion)
-        return AskContext(language, index.main_language, requested_content_types(text), asked, demoted)
+        top = max(result.probabilities.values())
+        likely = {s for s, p in result.probabilities.items() if p >= self.config.likely_stage_share * top}
+        return AskContext(language, index.main_language, requested_content_types(text), asked, demoted,
+                          implied_content_types(text, likely))
 
     def match_strength(self, items: list[RankedItem], vector: np.ndarray) -> float | None:
         """How far the best item stands out: its cosine to the ask less the library's mean, in

@@ -148,13 +148,15 @@ class AskContext:
     """What ranking knows about the ask besides its stage: `language` is the ask's (asked for or
     written in), `fallback_language` the library's main one, `requested` the content types it names
     (key -> the words used), `requested_language` the language it names, if any; `demoted` the
-    score taken off assets rated down for its stage."""
+    score taken off assets rated down for its stage, `implied` the content types its behaviour calls
+    for (recommender.intents: key -> the words that show it)."""
 
     language: str | None = None
     fallback_language: str | None = None
     requested: dict[str, str] = field(default_factory=dict)
     requested_language: str | None = None
     demoted: dict[int, float] = field(default_factory=dict)
+    implied: dict[str, str] = field(default_factory=dict)
 
 
 def score(candidates: list[Candidate], probabilities: dict[str, float], ask: AskContext,
@@ -181,6 +183,8 @@ def score(candidates: list[Candidate], probabilities: dict[str, float], ask: Ask
                 value += config.fallback_language_bonus
         if ask.requested.get(c.asset.content_type):
             value += config.requested_type_bonus
+        elif ask.implied.get(c.asset.content_type):
+            value += config.implied_type_bonus
         if ask.requested_language and c.asset.base_language == ask.requested_language:
             value += config.requested_language_bonus
         scored.append(RankedItem(c.asset, value, relevance, fit, fit_stage, "", c.vector))
@@ -208,5 +212,6 @@ def rank(candidates: list[Candidate], probabilities: dict[str, float], k: int, o
         shown.update(v.id for v in item.versions)  # a version close to two items is named under the first
         terms = matched_terms(item.asset) if matched_terms else ()
         item.why = explain(item.asset, item.fit_stage, item.stage_fit, top_stage,
-                           ask.requested.get(item.asset.content_type), terms)
+                           ask.requested.get(item.asset.content_type), terms,
+                           ask.implied.get(item.asset.content_type))
     return page

@@ -1,0 +1,131 @@
+"""What the ask wants inside its stage, read from what the prospect or customer did.
+
+A stage says which shelf of the library fits; the behaviour in the text says which asset on it. A
+customer who "posted about us on LinkedIn, nobody asked" is an advocate to send a review request or
+the advocacy programme, one who "wants to speak at the user conference" the call for speakers, one
+who "answers questions in the forum" the community; a customer with an outage wants the knowledge
+base, one with new hires the onboarding guide and training. Each intent names the content types
+that serve it, the stage it belongs to and the words that show it (folded text, '*' for a prefix,
+as the stage cues). Ranking gives the types a small bonus where the intent's stage is likely
+(recommender.ranking, RankingConfig.implied_type_bonus).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from recommender.cues import alternation, cue_pattern, negated
+from recommender.textnorm import fold, is_han
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    stage: str
+    content_types: tuple[str, ...]
+    phrases: tuple[str, ...]
+
+
+INTENTS: tuple[Intent, ...] = (
+    # -- advocacy ---------------------------------------------------------------------------------
+    Intent("public praise", "advocacy", ("review_request", "advocacy_program"), (
+        "posted about us", "posted on linkedin", "linkedin post", "praised us", "raving", "raves about", "tagged us",
+        "shout-out", "shoutout", "nobody asked", "no one asked", "unprompted", "unsolicited",
+        "发帖", "发文", "發文", "朋友圈", "没人请", "自发", "написал* пост", "без просьбы", "lobt uns", "gelobt",
+        "linkedin-post", "sin que nadie", "sans qu'on", "sem ninguém pedir", "お願いしてない", "お願いしていない")),
+    Intent("review", "advocacy", ("review_request",), (
+        "g2", "capterra", "trustradius", "write a review", "leave a review", "review site*", "写评价", "寫評價",
+        "写评论", "留评价", "оставить отзыв", "написать отзыв", "bewertung abgeben", "bewertung schreiben",
+        "rezension", "reseña*", "laisser un avis", "avaliação", "レビュー", "口コミ")),
+    Intent("speak", "advocacy", ("event",), (
+        "speak at", "speaking at", "give a talk", "submit* a talk", "call for speakers", "call for papers", "keynote",
+        "present at", "panel", "user conference", "演讲", "上台", "大会上", "年会上", "выступ*", "доклад*",
+        "vortrag*", "referent*", "anwendertreffen", "ponente", "charla", "intervenir", "conférence", "palestra",
+        "登壇", "講演")),
+    Intent("refer", "advocacy", ("referral_program",), (
+        "refer*", "introduce us", "intro us", "referral bonus", "推荐", "转介绍", "介绍给", "рекоменд*", "порекоменд*",
+        "weiterempf*", "empfiehlt", "recomend*", "parrain*", "recommand*", "紹介", "indicou", "indicar")),
+    Intent("reference", "advocacy", ("advocacy_program", "case_study"), (
+        "reference*", "take calls", "talk to prospects", "speak with prospects", "case study", "their story",
+        "featured", "testimonial*", "案例", "采访", "参观", "кейс*", "референс*", "referenzkunde*", "referenz",
+        "anwenderbericht", "caso de éxito", "témoignage*", "depoimento*", "事例")),
+    Intent("community", "advocacy", ("community",), (
+        "community", "forum", "user group", "slack group", "answer* questions", "社区", "论坛", "論壇", "社群",
+        "用户群", "交流群", "сообществ*", "форум*", "comunidad", "foro", "communauté", "comunidade",
+        "コミュニティ", "フォーラム", "ユーザー会")),
+    Intent("advisory", "advocacy", ("advocacy_program",), (
+        "advisory board", "beta program*", "champion*", "ambassador*", "顾问委员会", "大使", "амбассадор*",
+        "botschafter*", "beirat", "embajador*", "ambassadeur*", "アンバサダー")),
+    Intent("perks", "advocacy", ("loyalty_program",), (
+        "perk*", "reward*", "loyalty", "积分", "奖励", "бонус*", "prämie*", "recompensa*", "récompense*", "特典")),
+    # -- retention --------------------------------------------------------------------------------
+    Intent("support problem", "retention", ("knowledge_base", "faq"), (
+        "outage", "bug*", "error*", "ticket*", "not working", "broken", "crash*", "keeps failing", "宕机", "故障",
+        "报错", "工单", "出错", "сбой*", "ошибк*", "не работает", "тикет*", "störung*", "ausfall", "fehler*",
+        "caída", "panne*", "erreur*", "障害", "エラー", "不具合")),
+    Intent("new users", "retention", ("onboarding_guide", "training"), (
+        "onboard*", "new hires", "new users", "new team", "new staff", "new site", "set up", "setup", "get started",
+        "rollout", "roll out", "go-live", "新员工", "新同事", "新团队", "开通", "新员工", "новых сотрудник*",
+        "новых пользовател*", "настро*", "neue mitarbeiter*", "einarbeitung", "neue standort*", "nuevos usuarios",
+        "nouveaux utilisateurs", "novos usuários", "新入社員", "新しい拠点")),
+    Intent("training", "retention", ("training",), (
+        "training", "certif*", "academy", "培训", "обуч*", "schulung*", "capacitación", "formación", "formation",
+        "treinamento", "研修", "トレーニング")),
+    Intent("export", "retention", ("knowledge_base",), (
+        "export*", "migrat*", "data out", "导出", "迁移", "выгруз*", "экспорт*", "exportier*", "exportar",
+        "exporter", "エクスポート")),
+    Intent("renewal", "retention", ("loyalty_program", "pricing"), (
+        "renewal", "renew*", "price increase*", "price rise", "涨价", "续约", "续费", "續約", "продлен*",
+        "повышени* цен*", "vertragsverlängerung", "preiserhöhung*", "renovación", "renouvellement", "renovação",
+        "契約更新", "値上げ")),
+    Intent("adoption", "retention", ("training", "onboarding_guide"), (
+        "adoption", "usage dropped", "usage is down", "logins", "not using", "stopped using", "使用率", "活跃度",
+        "不用了", "не пользуются", "перестали пользоваться", "nutzung", "uso ha caído", "n'utilisent plus",
+        "利用率", "使われていない")),
+    # -- decision ---------------------------------------------------------------------------------
+    Intent("security review", "decision", ("datasheet", "faq", "proposal_template"), (
+        "security review", "security questionnaire", "soc 2", "soc2", "iso 27001", "gdpr", "dpa", "pen test",
+        "安全评估", "安全审查", "等保", "безопасност*", "datenschutz*", "sicherheit*", "seguridad", "sécurité",
+        "segurança", "セキュリティ")),
+    Intent("business case", "decision", ("roi_calculator", "proposal_template"), (
+        "roi", "business case", "payback", "justify", "投资回报", "回本", "окупаем*", "обоснован*",
+        "wirtschaftlichkeit", "amortis*", "retorno", "rentabilité", "費用対効果")),
+    # -- consideration ----------------------------------------------------------------------------
+    Intent("compare", "consideration", ("comparison_guide",), (
+        "compar*", "vs", "versus", "alternative*", "differen*", "对比", "比较", "区别", "сравн*", "отлич*",
+        "vergleich*", "unterschied*", "比較", "違い")),
+    Intent("proof", "consideration", ("case_study", "review"), (
+        "similar compan*", "others like them", "companies like them", "peers", "同行", "同类", "похож*",
+        "ähnliche", "andere kunden", "empresas similares", "entreprises similaires", "同業")),
+    Intent("requirements", "consideration", ("datasheet", "buying_guide"), (
+        "requirements", "integrat*", "specs", "rfp", "需求", "接口", "集成", "требовани*", "интеграц*",
+        "anforderung*", "schnittstelle*", "lastenheft", "requisitos", "cahier des charges", "要件")),
+    # -- awareness --------------------------------------------------------------------------------
+    Intent("learn", "awareness", ("how_to_guide", "ebook", "blog_post", "research_report"), (
+        "what is", "learn", "understand", "trend*", "benchmark*", "了解", "是什么", "趋势", "что такое",
+        "тренд*", "разобраться", "was ist", "verstehen", "qué es", "qu'est-ce", "とは")),
+)
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> tuple[re.Pattern[str], ...]:
+    return tuple(alternation(cue_pattern(p) for p in intent.phrases) for intent in INTENTS)
+
+
+def implied_content_types(text: str, likely_stages: set[str]) -> dict[str, str]:
+    """Content types the ask's behaviour calls for (key -> the words that show it), from the intents
+    of `likely_stages`; a negated phrase ("no outage since") does not count."""
+    folded = fold(text)
+    shown = text if len(folded) == len(text) else folded
+    found: dict[str, str] = {}
+    for intent, pattern in zip(INTENTS, _compiled(), strict=True):
+        if intent.stage not in likely_stages:
+            continue
+        for match in pattern.finditer(folded):
+            if match.end() > match.start() and not negated(folded, match.start(), is_han(match.group(0)[0])):
+                for key in intent.content_types:
+                    found.setdefault(key, shown[match.start():match.end()].strip())
+                break
+    return found

@@ -1,0 +1,53 @@
+"""What the ask wants inside its stage (recommender.intents) and how ranking uses it."""
+
+import numpy as np
+import pytest
+
+from recommender.config import DEFAULT
+from recommender.intents import INTENTS, implied_content_types
+from recommender.ranking import AskContext, AssetView, Candidate, rank
+
+ALL = {"awareness", "consideration", "decision", "retention", "advocacy"}
+
+
+@pytest.mark.parametrize("text, content_type", [
+    ("customer posted on LinkedIn about the audit, nobody asked", "review_request"),
+    ("she wants to speak at the user conference", "event"),
+    ("answers questions in our forum every week", "community"),
+    ("wants to refer two peers, is there a bonus?", "referral_program"),
+    ("outage yesterday, tickets piling up", "knowledge_base"),
+    ("20 new hires next month need to get started", "onboarding_guide"),
+    ("Kunde will seine Daten exportieren", "knowledge_base"),
+    ("在用户大会上演讲", "event"),
+])
+def test_behaviour_names_the_content_that_serves_it(text, content_type):
+    assert content_type in implied_content_types(text, ALL)
+
+
+def test_only_the_likely_stages_intents_count_and_negation_cancels():
+    assert "event" not in implied_content_types("she wants to speak at the user conference", {"decision"})
+    assert "knowledge_base" not in implied_content_types("no outage since the upgrade", {"retention"})
+
+
+def test_every_intent_names_known_content_types_and_stages():
+    from content_library.vocabulary import CONTENT_TYPE_BY_KEY
+
+    for intent in INTENTS:
+        assert intent.stage in ALL and intent.phrases
+        assert all(key in CONTENT_TYPE_BY_KEY for key in intent.content_types), intent.name
+
+
+def _asset(i, content_type):
+    return AssetView(i, f"asset {i}", f"https://x.example/{i}", "", content_type, ("advocacy",), (), "en")
+
+
+def test_an_implied_type_ranks_first_among_equals_and_says_why():
+    cands = [Candidate(_asset(1, "community"), dense=0.8, vector=np.eye(3)[0]),
+             Candidate(_asset(2, "review_request"), dense=0.8, vector=np.eye(3)[1])]
+    probs = {"awareness": 0.0, "consideration": 0.0, "decision": 0.0, "retention": 0.1, "advocacy": 0.9}
+    plain = rank(cands, probs, k=2)
+    assert [i.asset.id for i in plain] == [1, 2]  # a tie: the lower id first
+    items = rank(cands, probs, k=2, ask=AskContext(implied={"review_request": "nobody asked"}))
+    assert [i.asset.id for i in items] == [2, 1]
+    assert "it answers “nobody asked”" in items[0].why and "answers" not in items[1].why
+    assert items[0].score - items[1].score == pytest.approx(DEFAULT.implied_type_bonus)
