@@ -94,6 +94,8 @@ BLIND_HASHES = {
     "library_trussline.yaml": "104237aa510aeb2d6d09529f2866600d192acafc205f5e3fbfe0708000c7f5cb",
     "queries_trussline.yaml": "96357b7b9f58cca46fb67d7cf8fcd50c65a927674ffa4f68473e2c530dc0c064",
     "stage_blind_r5.yaml": "c18624808194e7abf26b066a5028b65c7a65679176d69ac6e1259f42b4428d6a",
+    "library_clausewise.yaml": "0ffe42662e79fc6e443b06fa44b5259a6835691431cdda1d81c49c3f584c31f6",
+    "queries_clausewise.yaml": "db104595640e392e6ba0e44a07b85272e303add96e943ea23008ce39e9faddc7",
 }
 
 
@@ -128,7 +130,7 @@ def test_no_training_description_is_an_evaluation_description_or_close_to_one():
     evaluation += [e.text for e in load_examples(OTHER_LANGUAGES)]
     blind = Path(sl.__file__).parent / "data" / "blind"
     evaluation += [a["text"] for name in ("queries_gridwell.yaml", "queries_haccpflow.yaml",
-                                                            "queries_trussline.yaml")
+                                                            "queries_trussline.yaml", "queries_clausewise.yaml")
                    for a in yaml.safe_load((blind / name).read_text("utf-8"))["asks"]]
     held = [_shingles(t) for t in evaluation]
     close = []
