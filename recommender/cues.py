@@ -85,13 +85,20 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         # German: the purchase itself.
         # Not "Preis*" or "Vertrag*" alone: a Preiserhöhung or a Vertragsverlängerung is a customer's.
         "angebot", "preisliste", "preisangebot", "vertragsentwurf", "einkauf", "budgetfreigabe", "budget freigegeben", "freigabe", "testphase",
-        "pilotprojekt",
+        "pilotprojekt", "testen", "ausprobieren", "probelauf", "pilotieren",
+        # Chinese: the internal approval of the purchase (立项 = a project approved, with its budget).
+        "立项", "审批", "报批", "走流程", "立項", "審批",
         # Spanish, French, Portuguese, Japanese: the purchase itself (not a bare "contrato": whose
         # contract it is, and whether it ends, is said around it).
         "cotización", "propuesta económica", "firmar el contrato", "orden de compra", "prueba gratuita",
         "devis", "proposition commerciale", "signer le contrat", "bon de commande", "essai gratuit",
         "cotação", "proposta comercial", "assinar o contrato", "pedido de compra", "teste grátis",
         "見積", "稟議", "発注", "決裁", "値引き", "契約書", "トライアル",
+        # The security and data-protection review before signing, in every language.
+        "security questionnaire", "security review", "questionnaire sécu*", "questionnaire de sécurité",
+        "cuestionario de seguridad", "questionário de segurança", "sicherheitsfragebogen", "security-review",
+        "avv", "auftragsverarbeitung*", "セキュリティチェックシート", "安全问卷", "安全评估问卷", "資安問卷",
+        "опросник по безопасности", "анкет* по информационной безопасности",
         "unterschreib*", "unterzeichn*", "rabatt", "bestellung", "vergabe", "datenschutzprüfung",
     ),
     "retention": (
@@ -131,6 +138,8 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "ya es cliente", "renovación", "capacitación", "puesta en marcha", "incidencia*", "déjà client",
         "renouvellement", "panne", "réclamation*", "já é cliente", "renovação", "implantação",
         "treinamento", "reclamaç*", "既存顧客", "契約更新", "導入後", "運用中", "障害", "解約", "利用率",
+        # Something of ours that does not work for them (another vendor's is caught by elsewhere()).
+        "报错", "闪退", "登不上", "收不到通知", "打不开",
     ),
     "advocacy": (
         "referr*", "refer ", "reference call*", "testimonial*", "promoter*", "nps", "happy customer",
@@ -182,6 +191,10 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "nous a recommandé*", "sans qu'on lui demande", "témoignage*", "ambassadeur*", "parrainage",
         "nos indicou", "nos recomendou", "sem ninguém pedir", "depoimento*", "口コミ", "登壇", "お願いしてない",
         "お願いしていない", "頼んでいない", "自発的",
+        # A top score given unasked, and a story to be told in public.
+        "gave us a 10", "gave us 10", "gave us a 9", "eine 10 gegeben", "打了10分", "打了满分", "打满分",
+        "поставил* 10", "поставил* нам 10", "told publicly", "tell it publicly", "talk publicly", "share it publicly",
+        "对外讲", "对外分享", "上台", "öffentlich erzählen", "öffentlich zeigen", "vor publikum",
     ),
 }
 # Cues of the sheet above whose negation says the same stage: a customer who may not renew ("won't
@@ -265,9 +278,22 @@ _ELSEWHERE = re.compile(
     r"|^[^.;!?,]{0,12}(?<!\w)(bei|mit) (dem |einem )?(wettbewerb\w*|konkurrenz\w*|anderen anbieter\w*|altanbieter\w*)")
 
 
-def elsewhere(folded: str, end: int) -> bool:
-    """Whether another vendor or tool follows the phrase ending at `end` in the same clause."""
-    return bool(_ELSEWHERE.search(folded[end:end + 60]))
+# ... or the vendor they have now before it ("their current vendor raises prices at renewal",
+# 现在用的那家ERP续费涨了30%, «текущий поставщик», "leur éditeur actuel").
+_ELSEWHERE_BEFORE = re.compile(
+    r"(?<!\w)((current|existing|old|incumbent|present|another|other) (vendor|provider|supplier|tool|system|platform|solution)"
+    r"|their vendor|competitor\w*|incumbent|proveedor actual|éditeur actuel|fournisseur actuel|prestataire actuel"
+    r"|fornecedor atual|текущ\w* поставщик\w*|нынешн\w* поставщик\w*|jetzig\w* anbieter\w*|aktuell\w* anbieter\w*"
+    r"|bisherig\w* anbieter\w*)[^.;!?]{0,50}$"
+    r"|(现在用的|现有的|目前用的|原来的|現在用的|目前用的|現有的|竞品|競品)[^。；！？.;!?]{0,20}$"
+    r"|(現在の(ベンダー|システム)|今使っている)[^。！？]{0,20}$")
+
+
+def elsewhere(folded: str, end: int, start: int | None = None) -> bool:
+    """Whether another vendor or tool follows the phrase ending at `end` in the same clause (or,
+    given its `start`, comes before it there)."""
+    return bool(_ELSEWHERE.search(folded[end:end + 60])) or (
+        start is not None and bool(_ELSEWHERE_BEFORE.search(folded[max(0, start - 80):start])))
 
 
 def _a_not_a(folded: str, at: int, negator: str) -> bool:
@@ -350,7 +376,8 @@ def patterns() -> list[str]:
     not make the shipped model stale."""
     team = {t.key for t in team_types()}
     shipped = [c for c in _compiled() if c[2] not in team]
-    return [c[3].pattern for c in shipped] + [_NEGATION_WORDS.pattern, _NEGATION_HAN.pattern, _ELSEWHERE.pattern]
+    return [c[3].pattern for c in shipped] + [_NEGATION_WORDS.pattern, _NEGATION_HAN.pattern, _ELSEWHERE.pattern,
+                                                   _ELSEWHERE_BEFORE.pattern]
 
 
 def find_cues(text: str) -> list[CueHit]:
@@ -368,7 +395,7 @@ def _find_cues(text: str, _generation: int) -> tuple[CueHit, ...]:
         for match in pattern.finditer(folded):
             if match.end() > match.start() and (
                     negation_proof or not negated(folded, match.start(), is_han(match.group(0)[0]))) and not (
-                    stage == "retention" and elsewhere(folded, match.end())):
+                    stage == "retention" and elsewhere(folded, match.end(), match.start())):
                 found.append((match.start(), match.end(), stage, weight, content_type))
     found.sort(key=lambda f: (-(f[1] - f[0]), -f[3], f[0]))
     # A behaviour cue that is also a content type's name ("case studies") keeps both meanings.

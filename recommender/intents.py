@@ -63,7 +63,7 @@ INTENTS: tuple[Intent, ...] = (
     # -- retention --------------------------------------------------------------------------------
     Intent("support problem", "retention", ("knowledge_base", "faq"), (
         "outage", "bug*", "error*", "ticket*", "not working", "broken", "crash*", "keeps failing", "宕机", "故障",
-        "报错", "工单", "出错", "сбой*", "ошибк*", "не работает", "тикет*", "störung*", "ausfall", "fehler*",
+        "报错", "工单", "出错", "收不到", "打不开", "登不上", "闪退", "сбой*", "ошибк*", "не работает", "тикет*", "störung*", "ausfall", "fehler*",
         "caída", "panne*", "erreur*", "障害", "エラー", "不具合")),
     Intent("new users", "retention", ("onboarding_guide", "training"), (
         "onboard*", "new hires", "new users", "new team", "new staff", "new site", "set up", "setup", "get started",

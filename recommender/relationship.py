@@ -54,6 +54,15 @@ RELATIONSHIP_CUES: dict[str, tuple[str, ...]] = {
         "既存顧客", "既存のお客様", "既存客", "導入済み", "契約更新", "ご契約中",
         "cliente atual", "cliente desde", "nosso cliente", "renovação",
         "cliente attuale", "nostro cliente", "rinnovo",
+        # How long they have been with us ("on our platform 2 years", 签约两年的, «с нами 2 года», ご利用4年目).
+        "on our platform", "using our platform", "with us since", "with us for", "customer for", "client for",
+        "live since", "been live", "they renewed", "renewed last", "account history",
+        "签约*年", "合作*年的", "在用我们", "用我们的系统", "已经在用", "上线*个月", "上線*個月", "簽約*年", "合作*年的",
+        "с нами * год*", "с нами * лет", "уже * год* с нами", "на нашей платформе", "пользуются нашей", "клиент с 20*",
+        "ご利用中", "ご利用*年目", "利用中のお客様", "導入*年目",
+        "usa nuestra plataforma", "usan nuestra plataforma", "es cliente", "nuestra clienta",
+        "nutzt uns seit", "nutzen uns seit", "seit * jahren kunde", "nutzt unsere plattform",
+        "utilise notre", "utilisent notre", "chez nous depuis", "usa nossa plataforma", "cliente há",
     ),
 }
 SIDES = tuple(RELATIONSHIP_CUES)
@@ -75,7 +84,7 @@ def _matches(folded: str) -> list[tuple[int, re.Match[str]]]:
     found = [(0, m) for m in prospect]
     for m in _compiled()[1].finditer(folded):
         if (any(p.start() < m.end() and m.start() < p.end() for p in prospect)
-                or negated(folded, m.start(), is_han(m.group(0)[0])) or elsewhere(folded, m.end())):
+                or negated(folded, m.start(), is_han(m.group(0)[0])) or elsewhere(folded, m.end(), m.start())):
             continue
         found.append((1, m))
     return found

@@ -136,6 +136,7 @@ def test_no_training_description_is_an_evaluation_description_or_close_to_one():
     close = []
     round2 = sorted(Path(DATA, "stage_train_round2").glob("*.yaml"))
     assert len(round2) == 5 and len(sorted(Path(DATA, "stage_train_round4").glob("*.yaml"))) == 4
+    assert len(sorted(Path(DATA, "stage_train_round5").glob("*.yaml"))) == 4
     for example in load_examples():
         s = _shingles(example.text)
         for text, h in zip(evaluation, held, strict=True):

@@ -19,6 +19,7 @@ ALL = {"awareness", "consideration", "decision", "retention", "advocacy"}
     ("20 new hires next month need to get started", "onboarding_guide"),
     ("Kunde will seine Daten exportieren", "knowledge_base"),
     ("在用户大会上演讲", "event"),
+    ("用户说手机上收不到审批提醒", "knowledge_base"),
 ])
 def test_behaviour_names_the_content_that_serves_it(text, content_type):
     assert content_type in implied_content_types(text, ALL)

@@ -296,6 +296,10 @@ def test_a_weightless_name_does_not_make_a_text_say_something(trained):
     ("Wettbewerber hat eine Preiserhöhung angekündigt", "retention"),
     ("referred by one of our customers, first call next week", "advocacy"),
     ("wurde uns von Müller empfohlen, will eine Demo", "advocacy"),
+    # The vendor they have now, named before its renewal or price rise.
+    ("their current vendor wants 20% more at renewal", "retention"),
+    ("leur éditeur actuel augmente ses tarifs au renouvellement", "retention"),
+    ("现在用的那套系统明年续费要涨价", "retention"),
 ])
 def test_cues_that_belong_to_someone_else_do_not_count(text, absent):
     from recommender.cues import find_cues
@@ -309,6 +313,10 @@ def test_cues_that_belong_to_someone_else_do_not_count(text, absent):
     ("見積と稟議用の資料がほしいとのこと", "decision"),
     ("posted a LinkedIn thread about us, nobody asked him to", "advocacy"),
     ("submitted a talk for our user conference", "advocacy"),
+    ("le RSSI du groupe a envoyé un questionnaire sécu de 80 questions", "decision"),
+    ("Einkauf will vor der Unterschrift die AVV und einen Sicherheitsfragebogen", "decision"),
+    ("公司规定要走立项审批", "decision"),
+    ("Kunde hat uns in der Jahresumfrage eine 10 gegeben", "advocacy"),
 ])
 def test_cues_in_more_languages_and_advocacy_forms(text, stage):
     from recommender.cues import find_cues
