@@ -42,7 +42,10 @@ def main() -> None:
         print("## Blind sets: written by helpers who saw only the seed definitions\n")
         print(blind.table(blind.run()))
         embedder = args.embedders.split(",")[0]
-        print("### Blind library, round 4: Trussline (construction software), asks in en / de / zh\n")
+        print("### Blind library, round 5: Clausewise (contract management), asks in en / de / zh\n")
+        print(second_library.table(second_library.run(embedder, second_library.BLIND_R5_LIBRARY,
+                                                      second_library.BLIND_R5_QUERIES, second_library.BLIND_R5_BASE)))
+        print("\n### Round 4's library: Trussline (construction software); round 4's second pass was chosen on it\n")
         print(second_library.table(second_library.run(embedder, second_library.BLIND_R4_LIBRARY,
                                                       second_library.BLIND_R4_QUERIES, second_library.BLIND_R4_BASE)))
         print("\n### Round 3's library: HaccpFlow (food safety); the round-4 changes were chosen on it\n")

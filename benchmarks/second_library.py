@@ -50,6 +50,10 @@ BLIND_R3_BASE = "https://haccpflow.example/"
 BLIND_R4_LIBRARY = DATA / "blind" / "library_trussline.yaml"
 BLIND_R4_QUERIES = DATA / "blind" / "queries_trussline.yaml"
 BLIND_R4_BASE = "https://trussline.example/"
+# Round 5's (frozen before round 4's second pass): contract lifecycle management, en / de / zh.
+BLIND_R5_LIBRARY = DATA / "blind" / "library_clausewise.yaml"
+BLIND_R5_QUERIES = DATA / "blind" / "queries_clausewise.yaml"
+BLIND_R5_BASE = "https://clausewise.example/"
 
 
 def load(queries: Path = QUERIES, base: str = BASE) -> tuple[list[dict], dict[str, str]]:
