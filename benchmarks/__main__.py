@@ -42,19 +42,11 @@ def main() -> None:
         print("## Blind sets: written by helpers who saw only the seed definitions\n")
         print(blind.table(blind.run()))
         embedder = args.embedders.split(",")[0]
-        print("### Blind library, round 5: Clausewise (contract management), asks in en / de / zh\n")
-        print(second_library.table(second_library.run(embedder, second_library.BLIND_R5_LIBRARY,
-                                                      second_library.BLIND_R5_QUERIES, second_library.BLIND_R5_BASE)))
-        print("\n### Round 4's library: Trussline (construction software); round 4's second pass was chosen on it\n")
-        print(second_library.table(second_library.run(embedder, second_library.BLIND_R4_LIBRARY,
-                                                      second_library.BLIND_R4_QUERIES, second_library.BLIND_R4_BASE)))
-        print("\n### Round 3's library: HaccpFlow (food safety); the round-4 changes were chosen on it\n")
-        print(second_library.table(second_library.run(embedder, second_library.BLIND_R3_LIBRARY,
-                                                      second_library.BLIND_R3_QUERIES, second_library.BLIND_R3_BASE)))
-        print("\n### Round 2's library: Gridwell (energy management); rounds 3-4 chose changes on it\n")
-        print(second_library.table(second_library.run(embedder, second_library.BLIND_LIBRARY,
-                                                      second_library.BLIND_QUERIES, second_library.BLIND_BASE)))
-        print()
+        for blind_library in second_library.BLIND_LIBRARIES:
+            print(f"### {blind_library.title}\n")
+            print(second_library.table(second_library.run(embedder, blind_library.library, blind_library.queries,
+                                                          blind_library.base)))
+            print()
     if not args.skip_latency:
         print("## Warm recommend latency (default embedder, model load excluded)\n")
         print(latency.table(latency.run([int(s) for s in args.sizes.split(",")])))

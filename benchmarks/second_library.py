@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import tempfile
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -38,23 +39,35 @@ DATA = Path(__file__).resolve().parent / "data"
 LIBRARY = DATA / "library_bastion.yaml"
 QUERIES = DATA / "queries_bastion.yaml"
 BASE = "https://bastion.example/"
-# The blind library of round 2 (data/blind/README.md): an energy-management vendor, en / de / zh.
-BLIND_LIBRARY = DATA / "blind" / "library_gridwell.yaml"
-BLIND_QUERIES = DATA / "blind" / "queries_gridwell.yaml"
-BLIND_BASE = "https://gridwell.example/"
-# Round 3's (frozen before the round-3 changes): a food-safety software vendor, en / de / zh.
-BLIND_R3_LIBRARY = DATA / "blind" / "library_haccpflow.yaml"
-BLIND_R3_QUERIES = DATA / "blind" / "queries_haccpflow.yaml"
-BLIND_R3_BASE = "https://haccpflow.example/"
-# Round 4's (frozen before the round-4 changes): construction project software, en / de / zh.
-BLIND_R4_LIBRARY = DATA / "blind" / "library_trussline.yaml"
-BLIND_R4_QUERIES = DATA / "blind" / "queries_trussline.yaml"
-BLIND_R4_BASE = "https://trussline.example/"
-# Round 5's (frozen before round 4's second pass): contract lifecycle management, en / de / zh.
-BLIND_R5_LIBRARY = DATA / "blind" / "library_clausewise.yaml"
-BLIND_R5_QUERIES = DATA / "blind" / "queries_clausewise.yaml"
-BLIND_R5_BASE = "https://clausewise.example/"
 
+
+@dataclass(frozen=True)
+class BlindLibrary:
+    """A blind library and its asks (data/blind/README.md), newest first below."""
+
+    title: str
+    name: str  # data/blind/library_<name>.yaml and queries_<name>.yaml
+    base: str
+
+    @property
+    def library(self) -> Path:
+        return DATA / "blind" / f"library_{self.name}.yaml"
+
+    @property
+    def queries(self) -> Path:
+        return DATA / "blind" / f"queries_{self.name}.yaml"
+
+
+BLIND_LIBRARIES = (
+    BlindLibrary("Blind library, round 5: Clausewise (contract management), asks in en / de / zh",
+                 "clausewise", "https://clausewise.example/"),
+    BlindLibrary("Round 4's library: Trussline (construction software); round 4's second pass was chosen on it",
+                 "trussline", "https://trussline.example/"),
+    BlindLibrary("Round 3's library: HaccpFlow (food safety); the round-4 changes were chosen on it",
+                 "haccpflow", "https://haccpflow.example/"),
+    BlindLibrary("Round 2's library: Gridwell (energy management); rounds 3-4 chose changes on it",
+                 "gridwell", "https://gridwell.example/"),
+)
 
 def load(queries: Path = QUERIES, base: str = BASE) -> tuple[list[dict], dict[str, str]]:
     """The asks (URLs made absolute) and each versioned URL's group (its first member)."""
