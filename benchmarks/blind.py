@@ -5,8 +5,8 @@ expected calibration error.
 `data/blind/stage_blind_r5.yaml` was written by helper sessions told only the seed articles' stage
 definitions, and frozen before the changes it measures (round 4's second pass; see
 data/blind/README.md). `stage_blind_r2.yaml` to `_r4.yaml` were written the same way for earlier
-rounds; later changes were chosen on them, so they are no longer blind and are shown as such. The dev set (`data/stage_dev.yaml`)
-was written by journeybot's authors: the gap between the columns is what this benchmark is for.
+rounds; later changes were chosen on them, so they are no longer blind and are shown as such. The
+dev set (`data/stage_dev.yaml`) was written by journeybot's authors: the gap between the columns is what this benchmark is for.
 """
 
 from __future__ import annotations

@@ -69,6 +69,7 @@ BLIND_LIBRARIES = (
                  "gridwell", "https://gridwell.example/"),
 )
 
+
 def load(queries: Path = QUERIES, base: str = BASE) -> tuple[list[dict], dict[str, str]]:
     """The asks (URLs made absolute) and each versioned URL's group (its first member)."""
     data = yaml.safe_load(queries.read_text(encoding="utf-8"))

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from content_library.languages import SPACED_LETTER
 from content_library.vocabulary import content_types, generation, team_types
-from recommender.textnorm import fold, is_han
+from recommender.textnorm import as_written, fold, is_han
 
 # stage -> (weight, phrases). Behaviour cues weigh more than content asked for.
 BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
@@ -389,7 +389,7 @@ def find_cues(text: str) -> list[CueHit]:
 @lru_cache(maxsize=512)  # classification and ranking both read the same description's cues
 def _find_cues(text: str, _generation: int) -> tuple[CueHit, ...]:
     folded = fold(text)
-    same = len(folded) == len(text)
+    shown = as_written(text, folded)
     found = []
     for stage, weight, content_type, pattern, negation_proof in _compiled():
         for match in pattern.finditer(folded):
@@ -408,7 +408,7 @@ def _find_cues(text: str, _generation: int) -> tuple[CueHit, ...]:
         taken.update(range(start, end))
         if stage is None:  # a NEUTRAL_CUES phrase: it only keeps the cue inside it from counting
             continue
-        phrase = (text[start:end] if same else folded[start:end]).strip()
+        phrase = shown[start:end].strip()
         hits.append(CueHit(stage, phrase, start, weight, content_type or named.get((start, end))))
     return tuple(sorted(hits, key=lambda h: h.start))
 

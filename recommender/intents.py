@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from recommender.cues import alternation, cue_pattern, negated
-from recommender.textnorm import fold, is_han
+from recommender.textnorm import as_written, fold, is_han
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def implied_content_types(text: str, likely_stages: set[str]) -> dict[str, str]:
     """Content types the ask's behaviour calls for (key -> the words that show it), from the intents
     of `likely_stages`; a negated phrase ("no outage since") does not count."""
     folded = fold(text)
-    shown = text if len(folded) == len(text) else folded
+    shown = as_written(text, folded)
     found: dict[str, str] = {}
     for intent, pattern in zip(INTENTS, _compiled(), strict=True):
         if intent.stage not in likely_stages:

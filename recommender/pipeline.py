@@ -93,6 +93,11 @@ class Pipeline:
             and (not tags or tags <= set(a.tags))
         ], dtype=np.int64)
 
+    def likely_stages(self, result: StageResult) -> set[str]:
+        """The stages whose probability is at least `likely_stage_share` of the top one's."""
+        top = max(result.probabilities.values())
+        return {s for s, p in result.probabilities.items() if p >= self.config.likely_stage_share * top}
+
     def retrieve(self, text: str, vector: np.ndarray, result: StageResult, filters: Filters,
                  offset: int = 0) -> list[Candidate]:
         """Candidates from three searches: dense over every allowed asset, dense over the likely
@@ -103,8 +108,7 @@ class Pipeline:
         hits: dict[int, float | None] = dict(index.vectors.search(vector, 2 * pool, allowed))
         # Enough assets of the likely stages must be candidates, or stage-fit items could be
         # crowded out by off-stage ones: search among them too when the global search found few.
-        top = max(result.probabilities.values())
-        likely = {s for s, p in result.probabilities.items() if p >= self.config.likely_stage_share * top}
+        likely = self.likely_stages(result)
         if sum(1 for i in hits if likely.intersection(index.assets[i].stages)) < pool:
             stage_ids = index.lexical.ids[(index.stage_bits & stage_bits(likely)) != 0]
             if allowed is not None:
@@ -151,10 +155,8 @@ class Pipeline:
             # language the embedder happens to place near the ask's.
             language = index.main_language
         demoted = dict.fromkeys(index.demoted.get(result.stage, ()), self.config.demotion)
-        top = max(result.probabilities.values())
-        likely = {s for s, p in result.probabilities.items() if p >= self.config.likely_stage_share * top}
         return AskContext(language, index.main_language, requested_content_types(text), asked, demoted,
-                          implied_content_types(text, likely))
+                          implied_content_types(text, self.likely_stages(result)))
 
     def match_strength(self, items: list[RankedItem], vector: np.ndarray) -> float | None:
         """How far the best item stands out: its cosine to the ask less the library's mean, in

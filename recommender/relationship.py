@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from recommender.cues import alternation, cue_pattern, elsewhere, negated
-from recommender.textnorm import fold, is_han
+from recommender.textnorm import as_written, fold, is_han
 
 RELATIONSHIP_CUES: dict[str, tuple[str, ...]] = {
     "prospect": (
@@ -57,7 +57,7 @@ RELATIONSHIP_CUES: dict[str, tuple[str, ...]] = {
         # How long they have been with us ("on our platform 2 years", 签约两年的, «с нами 2 года», ご利用4年目).
         "on our platform", "using our platform", "with us since", "with us for", "customer for", "client for",
         "live since", "been live", "they renewed", "renewed last", "account history",
-        "签约*年", "合作*年的", "在用我们", "用我们的系统", "已经在用", "上线*个月", "上線*個月", "簽約*年", "合作*年的",
+        "签约*年", "合作*年的", "用我们的系统", "已经在用", "上线*个月", "上線*個月", "簽約*年",
         "с нами * год*", "с нами * лет", "уже * год* с нами", "на нашей платформе", "пользуются нашей", "клиент с 20*",
         "ご利用中", "ご利用*年目", "利用中のお客様", "導入*年目",
         "usa nuestra plataforma", "usan nuestra plataforma", "es cliente", "nuestra clienta",
@@ -66,6 +66,8 @@ RELATIONSHIP_CUES: dict[str, tuple[str, ...]] = {
     ),
 }
 SIDES = tuple(RELATIONSHIP_CUES)
+
+
 @lru_cache(maxsize=1)
 def _compiled() -> tuple[re.Pattern[str], ...]:
     return tuple(alternation(cue_pattern(c) for c in RELATIONSHIP_CUES[side]) for side in SIDES)
@@ -80,7 +82,7 @@ def _matches(folded: str) -> list[tuple[int, re.Match[str]]]:
     """(side index, match) of every phrase that counts. A customer phrase does not count inside a
     prospect one ("not our customer"), after a negation ("never been our customer") or with another
     vendor after it ("renewal with the incumbent")."""
-    prospect = [m for m in _compiled()[0].finditer(folded)]
+    prospect = list(_compiled()[0].finditer(folded))
     found = [(0, m) for m in prospect]
     for m in _compiled()[1].finditer(folded):
         if (any(p.start() < m.end() and m.start() < p.end() for p in prospect)
@@ -103,7 +105,7 @@ def relationship_scores(text: str, recency: float = 1.0) -> np.ndarray:
 def relationship_phrases(text: str) -> dict[str, list[str]]:
     """Each side's phrases as written (for the evidence shown)."""
     folded = fold(text)
-    shown = text if len(folded) == len(text) else folded
+    shown = as_written(text, folded)
     out: dict[str, list[str]] = {side: [] for side in SIDES}
     for side, match in sorted(_matches(folded), key=lambda f: f[1].start()):
         out[SIDES[side]].append(shown[match.start():match.end()])

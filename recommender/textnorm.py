@@ -25,3 +25,9 @@ def fold(text: str) -> str:
     if _HAN.search(text):
         text = zhconv.convert(text, "zh-cn")
     return text
+
+
+def as_written(text: str, folded: str) -> str:
+    """The text to cut phrases from at `folded`'s positions: the original, so a phrase is shown as
+    written, when folding kept the length; otherwise the folded text itself."""
+    return text if len(folded) == len(text) else folded
