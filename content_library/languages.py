@@ -39,7 +39,8 @@ _CYRILLIC_LETTERS = (("be", re.compile(r"[ўЎ]")), ("uk", re.compile(r"[іїє�
 # only the words one language has decide between them.
 _FUNCTION_WORDS = {
     "en": "the and is are was with for to of they we our you their this that not but from have has "
-          "wants asked about them it on at be will would can",
+          "wants asked about them it on at be will would can he she his her what how any need needs just who "
+          "if or had been does did my me so get",
     "es": "el la los las que de y con para una por está están quiere nos del al su sus pero como "
           "es son muy también sobre ya tiene",
     "pt": "o os as que de e com para uma não está estão quer nos do da dos das seu sua mas como "
@@ -47,7 +48,9 @@ _FUNCTION_WORDS = {
     "fr": "le la les des et est avec pour une un du que qui nous pas dans sur veut leur ses "
           "au aux sont très aussi déjà il elle ils notre nos vous à depuis mais chez cette ces",
     "de": "der die das und ist mit für ein eine nicht uns sie wir den dem auf zu von möchte will "
-          "sind sehr auch schon noch ihr ihre",
+          "sind sehr auch schon noch ihr ihre ich er wo wie was im zum zur beim bei einen einem einer würde "
+          "gern gerne haben hat kann können soll aber oder wenn dass über nach aus sich man gibt ob wird "
+          "werden bitte unsere unser unseren ihren ihnen diese dieser keine kein mehr nur jetzt gerade",
     "it": "il lo la gli le che di e con per una un non del della sono vuole ci ha anche già molto "
           "sul nel",
     "nl": "de het een en is met voor van niet wij ons zij wil op te dat zijn ook al nog hun",

@@ -19,6 +19,7 @@ from content_library.vocabulary import STAGES
 from recommender.cues import CueHit, find_cues
 from recommender.embedder import Embedder
 from recommender.stages import CANONICAL
+from recommender.topic_cues import without_topic
 
 EXEMPLARS = Path(__file__).resolve().parent / "data" / "stage_exemplars.yaml"
 UNSURE_CONFIDENCE = 0.45
@@ -129,10 +130,10 @@ class CueClassifier:
         self.recency = recency
         self.prototypes = Prototypes(embedder)
 
-    def classify(self, text: str, vector: np.ndarray | None = None) -> StageResult:
+    def classify(self, text: str, vector: np.ndarray | None = None, topic: frozenset[str] = frozenset()) -> StageResult:
         if vector is None:
             vector = self.embedder.embed_queries([text])[0]
         sims = self.prototypes.similarity(vector)[0]
-        hits = find_cues(text)
+        hits = without_topic(find_cues(text), topic)
         logits = (sims - sims.mean()) * self.zero_shot_scale + cue_scores(hits, len(text), self.recency)
         return result_from(softmax(logits), hits)

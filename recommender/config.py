@@ -39,7 +39,7 @@ class RankingConfig:
     requested_type_bonus: float = 0.15
     # Less for a type the ask's behaviour calls for (recommender.intents: "posted about us" → a review
     # request), where its stage is likely.
-    implied_type_bonus: float = 0.08
+    implied_type_bonus: float = 0.12
     # So does the language asked for by name ("pricing in Russian", "要英文版"), on top of language_bonus.
     requested_language_bonus: float = 0.15
     # Score taken off an asset colleagues rated down for the predicted stage (scores are roughly 0..1).

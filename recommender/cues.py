@@ -87,7 +87,9 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "angebot", "preisliste", "preisangebot", "vertragsentwurf", "einkauf", "budgetfreigabe", "budget freigegeben", "freigabe", "testphase",
         "pilotprojekt", "testen", "ausprobieren", "probelauf", "pilotieren",
         # Chinese: the internal approval of the purchase (立项 = a project approved, with its budget).
-        "立项", "审批", "报批", "走流程", "立項", "審批",
+        # Not a bare 审批 or 走流程: a contract's or an expense's approval inside a product the customer
+        # already runs (钉钉里审批通过了, 合同审批走OA) is no purchase step.
+        "立项", "报批", "立項", "采购审批", "预算审批", "立项审批", "采购流程", "走采购", "采购走流程",
         # Spanish, French, Portuguese, Japanese: the purchase itself (not a bare "contrato": whose
         # contract it is, and whether it ends, is said around it).
         "cotización", "propuesta económica", "firmar el contrato", "orden de compra", "prueba gratuita",
@@ -125,6 +127,11 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "签了合同", "签完合同", "合同签了", "合同已签", "已签约", "已签合同", "已经签约", "已经签了", "刚签约",
         "刚签了", "刚签完", "签约后", "签约之后", "签约以后", "已付款", "已经付款", "付完款", "款已付", "签好了", "签好合同",
         "已成交", "刚买了", "刚购买",
+        # Signed on a day already past: "signed Thursday, kickoff is Monday".
+        "signed yesterday", "signed today", "signed this week", "signed on monday", "signed on tuesday",
+        "signed on wednesday", "signed on thursday", "signed on friday", "signed monday", "signed tuesday",
+        "signed wednesday", "signed thursday", "signed friday", "have signed", "has signed", "unterschrieben",
+        "hat unterschrieben", "haben unterschrieben", "vertrag ist unterschrieben",
         "подписали договор", "подписали контракт", "договор подписан", "контракт подписан", "уже подписал*",
         "после подписания", "уже оплатил*", "счёт оплачен", "счет оплачен", "оплатили счёт", "оплатили счет",
         "сделку закрыли", "сделка закрыта", "только что купил*",
@@ -140,6 +147,10 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "treinamento", "reclamaç*", "既存顧客", "契約更新", "導入後", "運用中", "障害", "解約", "利用率",
         # Something of ours that does not work for them (another vendor's is caught by elsewhere()).
         "报错", "闪退", "登不上", "收不到通知", "打不开",
+        # Our product out of step with their other systems: a sync that stopped, a status that hangs.
+        "hasn't updated", "has not updated", "haven't updated", "not syncing", "stopped syncing", "out of sync",
+        "sync is broken", "sync failed", "不同步", "没同步", "同步失败", "一直显示", "synchronisiert nicht",
+        "sync funktioniert nicht", "не синхронизир*", "перестал* синхронизир*",
     ),
     "advocacy": (
         "referr*", "refer ", "reference call*", "testimonial*", "promoter*", "nps", "happy customer",
@@ -195,6 +206,13 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "gave us a 10", "gave us 10", "gave us a 9", "eine 10 gegeben", "打了10分", "打了满分", "打满分",
         "поставил* 10", "поставил* нам 10", "told publicly", "tell it publicly", "talk publicly", "share it publicly",
         "对外讲", "对外分享", "上台", "öffentlich erzählen", "öffentlich zeigen", "vor publikum",
+        # A customer who helps other customers or users, unasked, and one who tells peers about us.
+        "answers questions", "answers other", "helps other users", "helps other customers", "helping other users",
+        "helping other customers", "other customers' questions", "fragen anderer", "hilft anderen kunden",
+        "hilft anderen nutzern", "帮其他用户", "帮别的用户", "帮其他客户", "帮别的客户", "отвечает новичкам",
+        "помогает другим пользовател*", "помогает другим клиент*", "отвечает на вопросы других",
+        "told a peer", "told peers", "told his peers", "told her peers", "told colleagues", "von uns erzählt",
+        "рассказал* о нас", "рассказал* про нас", "向同行推荐", "跟同行推荐", "bigger stage", "on stage", "bühne",
     ),
 }
 # Cues of the sheet above whose negation says the same stage: a customer who may not renew ("won't
@@ -378,6 +396,13 @@ def patterns() -> list[str]:
     shipped = [c for c in _compiled() if c[2] not in team]
     return [c[3].pattern for c in shipped] + [_NEGATION_WORDS.pattern, _NEGATION_HAN.pattern, _ELSEWHERE.pattern,
                                                    _ELSEWHERE_BEFORE.pattern]
+
+
+@lru_cache(maxsize=4096)
+def cue_of(stage: str, phrase: str) -> str:
+    """The behaviour cue of `stage` that matched `phrase` (a hit's words), or the folded phrase."""
+    folded = fold(phrase)
+    return next((c for c in BEHAVIOUR_CUES.get(stage, ()) if re.fullmatch(cue_pattern(c), folded)), folded)
 
 
 def find_cues(text: str) -> list[CueHit]:

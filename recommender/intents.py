@@ -43,18 +43,28 @@ INTENTS: tuple[Intent, ...] = (
         "speak at", "speaking at", "give a talk", "submit* a talk", "call for speakers", "call for papers", "keynote",
         "present at", "panel", "user conference", "演讲", "上台", "大会上", "年会上", "выступ*", "доклад*",
         "vortrag*", "referent*", "anwendertreffen", "ponente", "charla", "intervenir", "conférence", "palestra",
-        "登壇", "講演")),
+        "登壇", "講演", "bigger stage", "on stage", "speaker*", "讲者", "讲师", "bühne", "redner*", "спикер*",
+        "на сцене")),
     Intent("refer", "advocacy", ("referral_program",), (
         "refer*", "introduce us", "intro us", "referral bonus", "推荐", "转介绍", "介绍给", "рекоменд*", "порекоменд*",
-        "weiterempf*", "empfiehlt", "recomend*", "parrain*", "recommand*", "紹介", "indicou", "indicar")),
+        "weiterempf*", "empfiehlt", "recomend*", "parrain*", "recommand*", "紹介", "indicou", "indicar",
+        "told a peer", "told peers", "told his peers", "told her peers", "told colleagues", "told a friend",
+        "von uns erzählt", "рассказал* о нас", "рассказал* про нас", "向同行推荐", "跟同行推荐")),
     Intent("reference", "advocacy", ("advocacy_program", "case_study"), (
         "reference*", "take calls", "talk to prospects", "speak with prospects", "case study", "their story",
         "featured", "testimonial*", "案例", "采访", "参观", "кейс*", "референс*", "referenzkunde*", "referenz",
-        "anwenderbericht", "caso de éxito", "témoignage*", "depoimento*", "事例")),
+        "anwenderbericht", "caso de éxito", "témoignage*", "depoimento*", "事例", "talk to other", "speak to other",
+        "happy to talk", "happy to speak", "reference call*", "referenzgespräch*", "mit interessenten sprechen",
+        "referenzkunde*", "hear from a real user", "walk them through", "zeigen, was sie", "zeigen was sie",
+        "готов* рассказать", "поговорить с потенциальн*", "愿意跟", "愿意和", "願意跟", "接待参观")),
     Intent("community", "advocacy", ("community",), (
         "community", "forum", "user group", "slack group", "answer* questions", "社区", "论坛", "論壇", "社群",
         "用户群", "交流群", "сообществ*", "форум*", "comunidad", "foro", "communauté", "comunidade",
-        "コミュニティ", "フォーラム", "ユーザー会")),
+        "コミュニティ", "フォーラム", "ユーザー会", "answers questions", "answers other", "helps other users",
+        "helps other customers", "other customers' questions", "fragen anderer", "hilft anderen", "帮其他用户",
+        "帮别的用户", "帮其他客户", "群里", "群组里", "解答问题", "отвечает новичкам", "помогает другим",
+        "отвечает на вопросы", "чат пользователей", "telegram-чат", "kundenforum", "anwenderforum", "nutzerforum",
+        "fragen von anderen", "用户群", "用戶群", "使用者社群")),
     Intent("advisory", "advocacy", ("advocacy_program",), (
         "advisory board", "beta program*", "champion*", "ambassador*", "顾问委员会", "大使", "амбассадор*",
         "botschafter*", "beirat", "embajador*", "ambassadeur*", "アンバサダー")),
@@ -64,7 +74,9 @@ INTENTS: tuple[Intent, ...] = (
     Intent("support problem", "retention", ("knowledge_base", "faq"), (
         "outage", "bug*", "error*", "ticket*", "not working", "broken", "crash*", "keeps failing", "宕机", "故障",
         "报错", "工单", "出错", "收不到", "打不开", "登不上", "闪退", "сбой*", "ошибк*", "не работает", "тикет*", "störung*", "ausfall", "fehler*",
-        "caída", "panne*", "erreur*", "障害", "エラー", "不具合")),
+        "caída", "panne*", "erreur*", "障害", "エラー", "不具合", "hasn't updated", "not syncing", "out of sync",
+        "stopped syncing", "不同步", "没同步", "同步失败", "一直显示", "synchronisiert nicht",
+        "не синхронизир*")),
     Intent("new users", "retention", ("onboarding_guide", "training"), (
         "onboard*", "new hires", "new users", "new team", "new staff", "new site", "set up", "setup", "get started",
         "rollout", "roll out", "go-live", "新员工", "新同事", "新团队", "开通", "新员工", "новых сотрудник*",

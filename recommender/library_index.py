@@ -26,6 +26,7 @@ from recommender.embedder import Embedder
 from recommender.language_bias import language_directions
 from recommender.lexical import BM25Index
 from recommender.ranking import AssetView
+from recommender.topic_cues import asset_cues, topic_cues
 from recommender.vector_index import SyncReport, VectorIndex
 
 # How many asset vectors estimate the library's typical similarity to an ask (see Pipeline.match_strength).
@@ -62,6 +63,8 @@ class LibraryIndex:
         self.language_directions: dict[str, np.ndarray] = {}
         self.main_language: str | None = None  # the language most active assets are in
         self.languages: frozenset[str] = frozenset()  # every language active assets are in
+        self.topic: frozenset[str] = frozenset()  # cue words of the library's own subject (topic_cues)
+        self._cues: dict[int, frozenset[str]] = {}  # id -> the behaviour cues of its title and description
         self._stamps: dict[int, datetime] = {}  # id -> updated_at of the snapshot's copy
         self._documents: dict[int, tuple[str, str]] = {}  # id -> (hash of the indexed text, indexed text)
         self._titles: dict[int, tuple[str, str]] = {}  # id -> (hash of the title, title)
@@ -97,7 +100,9 @@ class LibraryIndex:
             report = self.vectors.sync(documents)
             self.titles.sync(titles)
             self.lexical.update(texts, removed=gone)
-            self._documents, self._titles, self.assets = documents, titles, views
+            cues = {i: c for i, c in self._cues.items() if i in views}
+            cues.update((a.id, asset_cues(views[a.id])) for a in rows)
+            self._documents, self._titles, self.assets, self._cues = documents, titles, views, cues
             self._stamps = {i: t for i, t in self._stamps.items() if i in views}
             self._stamps.update((a.id, a.updated_at) for a in rows)
             self._derive()
@@ -123,6 +128,7 @@ class LibraryIndex:
         languages = Counter(v.base_language for v in views.values())
         self.main_language = languages.most_common(1)[0][0] if languages else None
         self.languages = frozenset(languages)
+        self.topic = topic_cues((self._cues[i], v.stages) for i, v in views.items())
 
     def rebuild(self) -> int:
         """Re-embed every active asset from scratch (e.g. after changing the model settings)."""

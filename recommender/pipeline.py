@@ -43,10 +43,11 @@ class Pipeline:
         """Classify several descriptions, embedding them as one batch."""
         prepared = [prepare_text(t)[0] for t in texts]
         vectors = self.embedder.embed_queries(prepared)
-        return [self.classifier.classify(t, v) for t, v in zip(prepared, vectors, strict=True)]
+        topic = self.index.topic
+        return [self.classifier.classify(t, v, topic) for t, v in zip(prepared, vectors, strict=True)]
 
     def _stage(self, text: str, vector: np.ndarray, filters: Filters) -> StageResult:
-        return StageResult.forced(filters.stage) if filters.stage else self.classifier.classify(text, vector)
+        return StageResult.forced(filters.stage) if filters.stage else self.classifier.classify(text, vector, self.index.topic)
 
     # -- the whole ask -----------------------------------------------------------------------------
     def recommend_many(self, texts: list[str], k: int = 5, filters: Filters | None = None) -> list[Recommendation]:

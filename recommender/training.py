@@ -55,6 +55,7 @@ from recommender.cues import (
 from recommender.embedder import Embedder
 from recommender.relationship import SIDES, relationship_phrases, relationship_scores
 from recommender.relationship import patterns as relationship_patterns
+from recommender.topic_cues import without_topic
 
 log = logging.getLogger(__name__)
 DATA = Path(__file__).resolve().parent / "data"
@@ -216,10 +217,11 @@ class TrainedClassifier:
         features = np.clip(features, self.low, self.high)
         return self.kernel.kernel((features - self.mean) / self.scale) @ self.weights + self.intercept
 
-    def classify(self, text: str, vector: np.ndarray | None = None) -> StageResult:
+    def classify(self, text: str, vector: np.ndarray | None = None, topic: frozenset[str] = frozenset()) -> StageResult:
+        """The stage of `text`; the cues in `topic` (the library's own subject, topic_cues) do not count."""
         if vector is None:
             vector = self.embedder.embed_queries([text])[0]
-        hits = find_cues(text)
+        hits = without_topic(find_cues(text), topic)
         features = self.raw_features(self.prototypes, [text], vector[None, :], [hits])
         stages, no_signal = stage_probabilities(softmax(self.logits(features) / self.temperature))
         top2 = np.sort(stages[0])[-2:]

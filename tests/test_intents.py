@@ -20,6 +20,10 @@ ALL = {"awareness", "consideration", "decision", "retention", "advocacy"}
     ("Kunde will seine Daten exportieren", "knowledge_base"),
     ("在用户大会上演讲", "event"),
     ("用户说手机上收不到审批提醒", "knowledge_base"),
+    ("Die Admin-Kollegin beantwortet im Kundenforum Fragen von anderen Kunden", "community"),
+    ("told his CSM he's happy to talk to other retailers about it", "advocacy_program"),
+    ("said he'd happily do it again on a bigger stage", "event"),
+    ("客户反馈两边状态不同步", "knowledge_base"),
 ])
 def test_behaviour_names_the_content_that_serves_it(text, content_type):
     assert content_type in implied_content_types(text, ALL)

@@ -30,6 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
     ("Cliente muito satisfeito quer participar da comunidade e indicar outros clientes", "pt"),
     ("Le client veut un essai gratuit avant de signer le contrat", "fr"),
     ("Sehr zufriedener Kunde, würde uns gerne an andere Spediteure weiterempfehlen", "de"),
+    # English event words in a German ask: the German function words decide.
+    ("Brenner Metallbau würde gern beim Anwendertreffen einen Vortrag halten. Wo finde ich den Call for Speakers?",
+     "de"),
     ("Il cliente vuole una prova gratuita prima di firmare il contratto", "it"),
     ("De klant wil een gratis proefperiode voordat hij het contract tekent", "nl"),
     ("Nowy klient od tygodnia, administrator pyta, gdzie znaleźć instrukcję", "pl"),

@@ -300,6 +300,8 @@ def test_a_weightless_name_does_not_make_a_text_say_something(trained):
     ("their current vendor wants 20% more at renewal", "retention"),
     ("leur éditeur actuel augmente ses tarifs au renouvellement", "retention"),
     ("现在用的那套系统明年续费要涨价", "retention"),
+    # An approval inside the product the customer runs is no purchase step.
+    ("钉钉里审批早就通过了,系统里状态一直显示审批中", "decision"),
 ])
 def test_cues_that_belong_to_someone_else_do_not_count(text, absent):
     from recommender.cues import find_cues
@@ -317,6 +319,12 @@ def test_cues_that_belong_to_someone_else_do_not_count(text, absent):
     ("Einkauf will vor der Unterschrift die AVV und einen Sicherheitsfragebogen", "decision"),
     ("公司规定要走立项审批", "decision"),
     ("Kunde hat uns in der Jahresumfrage eine 10 gegeben", "advocacy"),
+    ("采购审批下周走完", "decision"),
+    ("Harlow & Pike signed Thursday, kickoff is Monday", "retention"),
+    ("contract status hasn't updated on their Salesforce opps since Friday", "retention"),
+    ("客户说两边数据不同步", "retention"),
+    ("their admin answers other customers' questions in every user call", "advocacy"),
+    ("Der Leiter Recht hat auf einem Branchentreffen zwei Kollegen von uns erzählt", "advocacy"),
 ])
 def test_cues_in_more_languages_and_advocacy_forms(text, stage):
     from recommender.cues import find_cues
