@@ -104,7 +104,30 @@ INTENTS: tuple[Intent, ...] = (
     Intent("business case", "decision", ("roi_calculator", "proposal_template"), (
         "roi", "business case", "payback", "justify", "投资回报", "回本", "окупаем*", "обоснован*",
         "wirtschaftlichkeit", "amortis*", "retorno", "rentabilité", "費用対効果")),
+    Intent("try it", "decision", ("free_trial",), (
+        "own data", "their own data", "own contracts", "own files", "hands-on", "hands on", "test it", "try it",
+        "try out", "sandbox", "eigenen daten", "eigenen verträge*", "selbst testen", "selbst ausprobieren",
+        "ausprobieren", "testen", "auf herz und nieren", "试用", "自己试", "亲自试", "用自己的", "試用", "попробова*",
+        "протестир*", "на своих данных", "probar", "essayer", "testar", "試して", "試用")),
+    Intent("price", "decision", ("pricing",), (
+        "how much", "cost", "costs", "price*", "pricing", "paketpreise", "preise", "kosten", "多少钱", "价格",
+        "费用", "报价", "сколько стоит", "стоимост*", "цен*", "cuánto cuesta", "precio*", "combien", "prix",
+        "quanto custa", "preço*", "料金", "価格")),
+    Intent("discount", "decision", ("promotion",), (
+        "discount", "promo*", "special offer", "aktion", "rabatt", "nachlass", "优惠", "折扣", "活动价", "скидк*",
+        "акци*", "descuento", "remise", "desconto", "割引", "キャンペーン")),
+    Intent("see it live", "decision", ("demo",), (
+        "see it live", "walk them through", "walkthrough", "vorführ*", "live sehen", "演示", "讲解",
+        "демонстрац*", "показать продукт", "demostración", "démonstration", "demonstração", "デモ")),
     # -- consideration ----------------------------------------------------------------------------
+    Intent("look around alone", "consideration", ("demo_video",), (
+        "what it looks like", "see the product", "look at the product", "without a sales call", "on their own time",
+        "recorded", "wie es aussieht", "ohne vertriebstermin", "ohne termin", "长什么样", "长啥样", "产品介绍",
+        "不想约", "как выглядит", "без звонка", "sin llamada", "sans rendez-vous", "sem reunião")),
+    Intent("independent opinion", "consideration", ("review",), (
+        "independent", "ratings", "third-party", "third party", "analyst*", "unabhängig*", "bewertungen",
+        "第三方", "评测", "评分", "независим*", "рейтинг*", "отзывы", "reseñas", "avis clients", "avaliações",
+        "第三者", "評判")),
     Intent("compare", "consideration", ("comparison_guide",), (
         "compar*", "vs", "versus", "alternative*", "differen*", "对比", "比较", "区别", "сравн*", "отлич*",
         "vergleich*", "unterschied*", "比較", "違い")),

@@ -24,6 +24,10 @@ ALL = {"awareness", "consideration", "decision", "retention", "advocacy"}
     ("told his CSM he's happy to talk to other retailers about it", "advocacy_program"),
     ("said he'd happily do it again on a bigger stage", "event"),
     ("客户反馈两边状态不同步", "knowledge_base"),
+    ("will das vor der Unterschrift mit den eigenen Verträgen auf Herz und Nieren prüfen", "free_trial"),
+    ("fragt, ob die Aktion für den Mittelstand noch gilt", "promotion"),
+    ("想先看看產品大概長什麼樣子,還不想約業務來講解", "demo_video"),
+    ("wants some independent validation (ratings) before the shortlist", "review"),
 ])
 def test_behaviour_names_the_content_that_serves_it(text, content_type):
     assert content_type in implied_content_types(text, ALL)
