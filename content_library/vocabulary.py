@@ -73,7 +73,7 @@ CONTENT_TYPES: tuple[ContentType, ...] = (
     # ("watched the recorded demo", a demo video: consideration) and the longer name wins.
     ContentType("demo", "Live demo", ("decision",),
                 ("demo", "live demo", "free demo", "demo request", "product demo", "walkthrough", "walk-through",
-                 "demonstration", "démo", "演示", "免费演示", "демо", "живая демонстрация", "демонстрация", "vorführung", "live-demo")),
+                 "demonstration", "démo", "演示", "免费演示", "демо", "демку", "демка", "демки", "живая демонстрация", "демонстрация", "vorführung", "live-demo")),
     ContentType("free_trial", "Free trial", ("decision",),
                 ("trial", "sign-up", "signup", "trial account", "test account", "sandbox", "test drive",
                  "试用", "免费试用", "测试账号", "测试环境", "пробный период", "триал", "тестовый доступ",

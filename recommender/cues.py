@@ -80,8 +80,8 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "proof of concept", "payback", "ready to sign",
         "报价", "价格", "合同", "采购", "签约", "签合同", "预算", "试用", "折扣", "谈判", "付款", "下单", "回本",
         "试点", "打折",
-        "цен*", "стоимость внедрения", "кп", "попробова*", "перед покупкой", "пилот*", "коммерческое предложение", "договор*", "закуп*", "бюджет*", "скидк*",
-        "счет", "счёт", "подпис*", "согласова*", "юрист*",
+        "цена", "цены", "цене", "цену", "ценой", "ценам", "ценами", "ценах", "ценник*", "ценообразован*", "стоимость внедрения", "кп", "попробова*", "перед покупкой", "пилот*", "коммерческое предложение", "договор*", "закуп*", "бюджет*", "скидк*",
+        "счет", "счёт", "подпис*", "согласова*", "юрист*", "протокол разногласий",
         # German: the purchase itself.
         # Not "Preis*" or "Vertrag*" alone: a Preiserhöhung or a Vertragsverlängerung is a customer's.
         "angebot", "preisliste", "preisangebot", "vertragsentwurf", "einkauf", "budgetfreigabe", "budget freigegeben", "freigabe", "testphase",
@@ -181,6 +181,7 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         # A customer who offers to speak for us at an event (an event the prospect attends is awareness).
         "call for speakers", "call for papers", "speaker slot", "give a talk", "submit a talk", "keynote at our",
         "speak at our", "present at our", "在用户大会上分享", "上台分享", "做演讲", "выступить на нашей", "выступить с докладом",
+        "подал* доклад", "подал* заявку на доклад", "доклад на нашу", "доклад на нашей",
         # A customer who has brought us new customers.
         "brought us", "brought in new customer*", "sent us a lead", "sent us leads",
         "sent us a referral", "带来了新客户", "带来新客户", "介绍了新客户", "帮我们介绍",
@@ -340,12 +341,14 @@ def cue_pattern(cue: str, plural: bool = False) -> str:
         return lead + body + " "
     if plural and cue.isascii():
         body = body[:-1] + "(?:y|ies)" if cue.endswith("y") else body + "(?:s|es)?"
-    elif plural:  # Cyrillic: every word inflects (кейсы, кейсов; «база знаний» → «базу знаний»)
-        body = r"\ ".join(_russian_stem(word) + SPACED_LETTER + "{0,3}" for word in cue.strip().split())
+    elif plural:  # Cyrillic: every word inflects (кейсы, кейсов; «база знаний» → «базу знаний»), with
+        # the letters of case endings only: «цены» is not a prefix of «центра».
+        body = r"\ ".join(_russian_stem(word) + _RUSSIAN_INFLECTION for word in cue.strip().split())
     return lead + body + f"(?!{SPACED_LETTER})"
 
 
 _RUSSIAN_ENDING = re.compile(r"[аяоеёиыуюйь]{1,2}$")
+_RUSSIAN_INFLECTION = "[аяоеёиыуюйьмхв]{0,3}"
 
 
 def _russian_stem(word: str) -> str:

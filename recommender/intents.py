@@ -111,7 +111,7 @@ INTENTS: tuple[Intent, ...] = (
         "протестир*", "на своих данных", "probar", "essayer", "testar", "試して", "試用")),
     Intent("price", "decision", ("pricing",), (
         "how much", "cost", "costs", "price*", "pricing", "paketpreise", "preise", "kosten", "多少钱", "价格",
-        "费用", "报价", "сколько стоит", "стоимост*", "цен*", "cuánto cuesta", "precio*", "combien", "prix",
+        "费用", "报价", "сколько стоит", "стоимост*", "цена", "цены", "цене", "цену", "ценой", "ценам", "ценами", "ценах", "ценник*", "ценообразован*", "cuánto cuesta", "precio*", "combien", "prix",
         "quanto custa", "preço*", "料金", "価格")),
     Intent("discount", "decision", ("promotion",), (
         "discount", "promo*", "special offer", "aktion", "rabatt", "nachlass", "优惠", "折扣", "活动价", "скидк*",

@@ -300,6 +300,8 @@ def test_a_weightless_name_does_not_make_a_text_say_something(trained):
     ("their current vendor wants 20% more at renewal", "retention"),
     ("leur éditeur actuel augmente ses tarifs au renouvellement", "retention"),
     ("现在用的那套系统明年续费要涨价", "retention"),
+    # «цен*» was a prefix of «центр» and «ценность».
+    ("руководитель колл-центра говорит, что ценность продукта очевидна", "decision"),
     # An approval inside the product the customer runs is no purchase step.
     ("钉钉里审批早就通过了,系统里状态一直显示审批中", "decision"),
 ])
@@ -323,6 +325,8 @@ def test_cues_that_belong_to_someone_else_do_not_count(text, absent):
     ("Harlow & Pike signed Thursday, kickoff is Monday", "retention"),
     ("contract status hasn't updated on their Salesforce opps since Friday", "retention"),
     ("客户说两边数据不同步", "retention"),
+    ("руководитель аналитики подала доклад на нашу пользовательскую конференцию", "advocacy"),
+    ("юрист прислал протокол разногласий", "decision"),
     ("their admin answers other customers' questions in every user call", "advocacy"),
     ("Der Leiter Recht hat auf einem Branchentreffen zwei Kollegen von uns erzählt", "advocacy"),
 ])
