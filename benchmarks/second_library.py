@@ -59,7 +59,9 @@ class BlindLibrary:
 
 
 BLIND_LIBRARIES = (
-    BlindLibrary("Blind library, round 5: Clausewise (contract management), asks in en / de / zh",
+    BlindLibrary("Blind library, round 6: TrialVista (eClinical software), asks in en / de / zh",
+                 "trialvista", "https://trialvista.example/"),
+    BlindLibrary("Round 5's library: Clausewise (contract management); the round-6 changes were chosen on it",
                  "clausewise", "https://clausewise.example/"),
     BlindLibrary("Round 4's library: Trussline (construction software); round 4's second pass was chosen on it",
                  "trussline", "https://trussline.example/"),
