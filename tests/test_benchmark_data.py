@@ -96,6 +96,9 @@ BLIND_HASHES = {
     "stage_blind_r5.yaml": "c18624808194e7abf26b066a5028b65c7a65679176d69ac6e1259f42b4428d6a",
     "library_clausewise.yaml": "0ffe42662e79fc6e443b06fa44b5259a6835691431cdda1d81c49c3f584c31f6",
     "queries_clausewise.yaml": "db104595640e392e6ba0e44a07b85272e303add96e943ea23008ce39e9faddc7",
+    "stage_blind_r6.yaml": "5266c3b0c5b9c6c49338f469ae5e3c5dbb4df5535723125e8b8d6bf4f711d6da",
+    "library_trialvista.yaml": "374f3c1c02d5fc94fec5c1a52e7d358f0ebdf6c95eef9eed90874918dfe3b073",
+    "queries_trialvista.yaml": "584a7478e1318f66fb7d60e3c3d5b570a1f97c004395785521f53415483b3306",
 }
 
 
@@ -116,27 +119,28 @@ def _shingles(text: str) -> set[str]:
 
 
 def test_no_training_description_is_an_evaluation_description_or_close_to_one():
-    """Training data (every shipped file) never holds a dev, blind (rounds 2 to 5) or
-    other-language item, nor a near copy of one (5-character shingles, Jaccard ≥ 0.6)."""
+    """Training data (every shipped file) never holds a dev, blind (every round's stage set and
+    asks) or other-language item, nor a near copy of one (5-character shingles, Jaccard ≥ 0.6)."""
     from pathlib import Path
 
-    from benchmarks.blind import BLIND_R3, load_blind, load_dev
+    from benchmarks.blind import load_blind, load_dev
     from benchmarks.stage_classifier import OTHER_LANGUAGES
     from recommender.training import DATA, load_examples
 
-    evaluation = [i.text for i in load_blind() + load_blind(BLIND_R3) + load_blind(BLIND_R3.with_name("stage_blind_r4.yaml"))
-                                 + load_blind(BLIND_R3.with_name("stage_blind_r5.yaml"))]
+    blind = Path(sl.__file__).parent / "data" / "blind"
+    stage_sets = sorted(blind.glob("stage_blind_r*.yaml"))
+    asks = sorted(blind.glob("queries_*.yaml"))
+    assert len(stage_sets) == len({n for n in BLIND_HASHES if n.startswith("stage_blind")}) >= 4 and len(asks) >= 4
+    evaluation = [i.text for path in stage_sets for i in load_blind(path)]
     evaluation += [i.text for i in load_dev()]
     evaluation += [e.text for e in load_examples(OTHER_LANGUAGES)]
-    blind = Path(sl.__file__).parent / "data" / "blind"
-    evaluation += [a["text"] for name in ("queries_gridwell.yaml", "queries_haccpflow.yaml",
-                                                            "queries_trussline.yaml", "queries_clausewise.yaml")
-                   for a in yaml.safe_load((blind / name).read_text("utf-8"))["asks"]]
+    evaluation += [a["text"] for path in asks for a in yaml.safe_load(path.read_text("utf-8"))["asks"]]
     held = [_shingles(t) for t in evaluation]
     close = []
-    round2 = sorted(Path(DATA, "stage_train_round2").glob("*.yaml"))
-    assert len(round2) == 5 and len(sorted(Path(DATA, "stage_train_round4").glob("*.yaml"))) == 4
-    assert len(sorted(Path(DATA, "stage_train_round5").glob("*.yaml"))) == 4
+    rounds = {name: len(sorted(Path(DATA, name).glob("*.yaml"))) for name in
+              ("stage_train_round2", "stage_train_round4", "stage_train_round5", "stage_train_round6")}
+    assert rounds == {"stage_train_round2": 5, "stage_train_round4": 4, "stage_train_round5": 4,
+                      "stage_train_round6": 4}
     for example in load_examples():
         s = _shingles(example.text)
         for text, h in zip(evaluation, held, strict=True):
