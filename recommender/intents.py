@@ -38,7 +38,8 @@ INTENTS: tuple[Intent, ...] = (
     Intent("review", "advocacy", ("review_request",), (
         "g2", "capterra", "trustradius", "write a review", "leave a review", "review site*", "写评价", "寫評價",
         "写评论", "留评价", "оставить отзыв", "написать отзыв", "bewertung abgeben", "bewertung schreiben",
-        "rezension", "reseña*", "laisser un avis", "avaliação", "レビュー", "口コミ")),
+        "rezension", "reseña*", "laisser un avis", "avaliação", "レビュー", "口コミ", "bewertung", "review", "评价",
+        "отзыв*", "omr")),
     Intent("speak", "advocacy", ("event",), (
         "speak at", "speaking at", "give a talk", "submit* a talk", "call for speakers", "call for papers", "keynote",
         "present at", "panel", "user conference", "演讲", "上台", "大会上", "年会上", "выступ*", "доклад*",
@@ -49,6 +50,7 @@ INTENTS: tuple[Intent, ...] = (
         "refer*", "introduce us", "intro us", "referral bonus", "推荐", "转介绍", "介绍给", "рекоменд*", "порекоменд*",
         "weiterempf*", "empfiehlt", "recomend*", "parrain*", "recommand*", "紹介", "indicou", "indicar",
         "told a peer", "told peers", "told his peers", "told her peers", "told colleagues", "told a friend",
+        "old colleague", "former colleague", "ehemalige* kolleg*", "前同事", "老同事", "бывш* коллег*",
         "von uns erzählt", "рассказал* о нас", "рассказал* про нас", "向同行推荐", "跟同行推荐")),
     Intent("reference", "advocacy", ("advocacy_program", "case_study"), (
         "reference*", "take calls", "talk to prospects", "speak with prospects", "case study", "their story",
@@ -56,7 +58,8 @@ INTENTS: tuple[Intent, ...] = (
         "anwenderbericht", "caso de éxito", "témoignage*", "depoimento*", "事例", "talk to other", "speak to other",
         "happy to talk", "happy to speak", "reference call*", "referenzgespräch*", "mit interessenten sprechen",
         "referenzkunde*", "hear from a real user", "walk them through", "zeigen, was sie", "zeigen was sie",
-        "готов* рассказать", "поговорить с потенциальн*", "愿意跟", "愿意和", "願意跟", "接待参观")),
+        "готов* рассказать", "поговорить с потенциальн*", "愿意跟", "愿意和", "願意跟", "接待参观", "对外宣传",
+        "对外讲", "宣传一下", "标杆", "tell anyone", "öffentlich")),
     Intent("community", "advocacy", ("community",), (
         "community", "forum", "user group", "slack group", "answer* questions", "社区", "论坛", "論壇", "社群",
         "用户群", "交流群", "сообществ*", "форум*", "comunidad", "foro", "communauté", "comunidade",
@@ -64,7 +67,8 @@ INTENTS: tuple[Intent, ...] = (
         "helps other customers", "other customers' questions", "fragen anderer", "hilft anderen", "帮其他用户",
         "帮别的用户", "帮其他客户", "群里", "群组里", "解答问题", "отвечает новичкам", "помогает другим",
         "отвечает на вопросы", "чат пользователей", "telegram-чат", "kundenforum", "anwenderforum", "nutzerforum",
-        "fragen von anderen", "用户群", "用戶群", "使用者社群")),
+        "fragen von anderen", "用户群", "用戶群", "使用者社群", "认识其他", "互相交流", "交流一下", "教其他",
+        "meet other users", "meet other customers", "andere anwender")),
     Intent("advisory", "advocacy", ("advocacy_program",), (
         "advisory board", "beta program*", "champion*", "ambassador*", "顾问委员会", "大使", "амбассадор*",
         "botschafter*", "beirat", "embajador*", "ambassadeur*", "アンバサダー")),
@@ -76,10 +80,12 @@ INTENTS: tuple[Intent, ...] = (
         "报错", "工单", "出错", "收不到", "打不开", "登不上", "闪退", "сбой*", "ошибк*", "не работает", "тикет*", "störung*", "ausfall", "fehler*",
         "caída", "panne*", "erreur*", "障害", "エラー", "不具合", "hasn't updated", "not syncing", "out of sync",
         "stopped syncing", "不同步", "没同步", "同步失败", "一直显示", "synchronisiert nicht",
-        "не синхронизир*")),
+        "не синхронизир*", "掉线", "断了", "never show up", "don't show up", "not showing", "missing",
+        "disappeared", "verschwunden", "durchgerutscht", "пропал*", "不见了", "escalat*", "eskalation*")),
     Intent("new users", "retention", ("onboarding_guide", "training"), (
         "onboard*", "new hires", "new users", "new team", "new staff", "new site", "set up", "setup", "get started",
-        "rollout", "roll out", "go-live", "新员工", "新同事", "新团队", "开通", "新员工", "новых сотрудник*",
+        "rollout", "roll out", "go-live", "kickoff", "kick-off", "implementation plan", "上线", "启动会",
+        "einführung", "新员工", "新同事", "新团队", "开通", "новых сотрудник*",
         "новых пользовател*", "настро*", "neue mitarbeiter*", "einarbeitung", "neue standort*", "nuevos usuarios",
         "nouveaux utilisateurs", "novos usuários", "新入社員", "新しい拠点")),
     Intent("training", "retention", ("training",), (
@@ -87,9 +93,10 @@ INTENTS: tuple[Intent, ...] = (
         "treinamento", "研修", "トレーニング")),
     Intent("export", "retention", ("knowledge_base",), (
         "export*", "migrat*", "data out", "导出", "迁移", "выгруз*", "экспорт*", "exportier*", "exportar",
-        "exporter", "エクスポート")),
-    Intent("renewal", "retention", ("loyalty_program", "pricing"), (
-        "renewal", "renew*", "price increase*", "price rise", "涨价", "续约", "续费", "續約", "продлен*",
+        "exporter", "エクスポート", "datenexport", "datenmitnahme", "archive", "带走", "汇出", "umstell*")),
+    Intent("renewal", "retention", ("faq", "loyalty_program", "pricing"), (
+        "renewal", "renew*", "price increase*", "price rise", "uplift", "涨价", "续约", "续费", "續約", "涨了",
+        "preisanpassung*", "verlängerung", "teurer", "продлен*",
         "повышени* цен*", "vertragsverlängerung", "preiserhöhung*", "renovación", "renouvellement", "renovação",
         "契約更新", "値上げ")),
     Intent("adoption", "retention", ("training", "onboarding_guide"), (
@@ -103,6 +110,8 @@ INTENTS: tuple[Intent, ...] = (
         "segurança", "セキュリティ")),
     Intent("business case", "decision", ("roi_calculator", "proposal_template"), (
         "roi", "business case", "payback", "justify", "投资回报", "回本", "окупаем*", "обоснован*",
+        "paperwork", "msa", "sla", "vendor setup", "写报告", "立项报告", "上会", "geschäftsführung",
+        "vorstand", "freigabe", "board",
         "wirtschaftlichkeit", "amortis*", "retorno", "rentabilité", "費用対効果")),
     Intent("try it", "decision", ("free_trial",), (
         "own data", "their own data", "own contracts", "own files", "hands-on", "hands on", "test it", "try it",
@@ -111,6 +120,7 @@ INTENTS: tuple[Intent, ...] = (
         "протестир*", "на своих данных", "probar", "essayer", "testar", "試して", "試用")),
     Intent("price", "decision", ("pricing",), (
         "how much", "cost", "costs", "price*", "pricing", "paketpreise", "preise", "kosten", "多少钱", "价格",
+        "angebot", "preisseite", "quote",
         "费用", "报价", "сколько стоит", "стоимост*", "цена", "цены", "цене", "цену", "ценой", "ценам", "ценами", "ценах", "ценник*", "ценообразован*", "cuánto cuesta", "precio*", "combien", "prix",
         "quanto custa", "preço*", "料金", "価格")),
     Intent("discount", "decision", ("promotion",), (

@@ -28,6 +28,11 @@ ALL = {"awareness", "consideration", "decision", "retention", "advocacy"}
     ("fragt, ob die Aktion für den Mittelstand noch gilt", "promotion"),
     ("想先看看產品大概長什麼樣子,還不想約業務來講解", "demo_video"),
     ("wants some independent validation (ratings) before the shortlist", "review"),
+    ("hat von sich aus angeboten, uns eine Bewertung zu schreiben", "review_request"),
+    ("they saw the uplift in the renewal notice", "faq"),
+    ("把稽核紀錄全部匯出帶走", "knowledge_base"),
+    ("photos taken in the garage never show up", "knowledge_base"),
+    ("her old colleague just took over QA at a plant nearby", "referral_program"),
 ])
 def test_behaviour_names_the_content_that_serves_it(text, content_type):
     assert content_type in implied_content_types(text, ALL)
