@@ -146,7 +146,7 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "renouvellement", "panne", "réclamation*", "já é cliente", "renovação", "implantação",
         "treinamento", "reclamaç*", "既存顧客", "契約更新", "導入後", "運用中", "障害", "解約", "利用率",
         # Something of ours that does not work for them (another vendor's is caught by elsewhere()).
-        "报错", "闪退", "登不上", "收不到通知", "打不开",
+        "报错", "闪退", "登不上", "收不到通知", "打不开", "收不到", "用不了", "显示不出来",
         # Our product out of step with their other systems: a sync that stopped, a status that hangs.
         "hasn't updated", "has not updated", "haven't updated", "not syncing", "stopped syncing", "out of sync",
         "sync is broken", "sync failed", "不同步", "没同步", "同步失败", "一直显示", "synchronisiert nicht",

@@ -325,6 +325,7 @@ def test_cues_that_belong_to_someone_else_do_not_count(text, absent):
     ("Harlow & Pike signed Thursday, kickoff is Monday", "retention"),
     ("contract status hasn't updated on their Salesforce opps since Friday", "retention"),
     ("客户说两边数据不同步", "retention"),
+    ("整改通知在企业微信里收不到", "retention"),
     ("руководитель аналитики подала доклад на нашу пользовательскую конференцию", "advocacy"),
     ("юрист прислал протокол разногласий", "decision"),
     ("their admin answers other customers' questions in every user call", "advocacy"),
