@@ -128,7 +128,7 @@ class LibraryIndex:
         languages = Counter(v.base_language for v in views.values())
         self.main_language = languages.most_common(1)[0][0] if languages else None
         self.languages = frozenset(languages)
-        self.topic = topic_cues((self._cues[i], v.stages) for i, v in views.items())
+        self.topic = topic_cues((self._cues[i], v.stages, v.base_language) for i, v in views.items())
 
     def rebuild(self) -> int:
         """Re-embed every active asset from scratch (e.g. after changing the model settings)."""

@@ -18,11 +18,14 @@ from recommender.cues import CueHit, cue_of, find_cues
 if TYPE_CHECKING:
     from recommender.ranking import AssetView
 
-# A cue is the library's subject when at least this share of its assets (and this many) use it and
-# those assets serve at least this many stages. The shipped sample library has none.
+# A cue is the library's subject when, among the assets in one language (at least GROUP_MIN of them),
+# at least this share and this many use it, and those assets serve at least this many stages. Per
+# language, so that a library whose Chinese assets are a sixth of it still has Chinese subject words
+# (研究, a clinical study, for an eClinical vendor). The shipped sample library has none.
 TOPIC_SHARE = 0.06
 TOPIC_MIN_ASSETS = 5
 TOPIC_MIN_STAGES = 3
+GROUP_MIN = 10
 
 
 def behaviour_cue(hit: CueHit) -> str | None:
@@ -35,19 +38,20 @@ def asset_cues(view: AssetView) -> frozenset[str]:
     return frozenset(c for h in find_cues(f"{view.title}. {view.description}") if (c := behaviour_cue(h)))
 
 
-def topic_cues(assets: Iterable[tuple[frozenset[str], tuple[str, ...]]]) -> frozenset[str]:
-    """The behaviour cues used by many of the assets (each given as its asset_cues and stages),
-    across several stages."""
-    used: Counter[str] = Counter()
-    stages: dict[str, set[str]] = defaultdict(set)
-    total = 0
-    for cues, served in assets:
-        total += 1
+def topic_cues(assets: Iterable[tuple[frozenset[str], tuple[str, ...], str]]) -> frozenset[str]:
+    """The behaviour cues used by many of the assets of one language, across several stages; each
+    asset given as its asset_cues, its stages and its base language."""
+    used: Counter[tuple[str, str]] = Counter()
+    stages: dict[tuple[str, str], set[str]] = defaultdict(set)
+    sizes: Counter[str] = Counter()
+    for cues, served, language in assets:
+        sizes[language] += 1
         for cue in cues:
-            used[cue] += 1
-            stages[cue].update(served)
-    least = max(TOPIC_MIN_ASSETS, TOPIC_SHARE * total)
-    return frozenset(c for c, n in used.items() if n >= least and len(stages[c]) >= TOPIC_MIN_STAGES)
+            used[language, cue] += 1
+            stages[language, cue].update(served)
+    return frozenset(cue for (language, cue), n in used.items()
+                     if sizes[language] >= GROUP_MIN and n >= max(TOPIC_MIN_ASSETS, TOPIC_SHARE * sizes[language])
+                     and len(stages[language, cue]) >= TOPIC_MIN_STAGES)
 
 
 def without_topic(hits: list[CueHit], topic: frozenset[str]) -> list[CueHit]:

@@ -29,21 +29,34 @@ CONTRACTS = [
 ]
 
 
-def _view(i, title, description, content_type, stages):
-    return AssetView(i, title, f"https://c.example/{i}", description, content_type, tuple(stages), (), "en")
+def _view(i, title, description, content_type, stages, language="en"):
+    return AssetView(i, title, f"https://c.example/{i}", description, content_type, tuple(stages), (), language)
 
 
 def test_cues_used_across_many_stages_are_the_librarys_subject():
     views = [_view(i, *a) for i, a in enumerate(CONTRACTS)]
-    topic = topic_cues((asset_cues(v), v.stages) for v in views)
+    topic = topic_cues((asset_cues(v), v.stages, v.base_language) for v in views)
     assert {"contract", "合同"} <= topic
     # A cue of one stage's assets only is a stage cue still ("pricing", "trial" are content types anyway).
     assert "onboard*" not in topic
 
 
+def test_a_languages_own_assets_decide_its_subject_words():
+    """研究 (a clinical study) in half of an eClinical vendor's Chinese assets is its subject, though
+    the Chinese assets are a fifth of the library."""
+    stages = ["awareness", "consideration", "decision", "retention", "advocacy"]
+    english = [_view(i, f"Guide {i}", "Trial operations made simple.", "how_to_guide", [stages[i % 5]]) for i in range(40)]
+    chinese = [_view(100 + i, f"资料{i}", "临床研究的数据管理。" if i < 5 else "数据管理。", "blog_post",
+                     [stages[i % 5]], "zh") for i in range(10)]
+    topic = topic_cues((asset_cues(v), v.stages, v.base_language) for v in english + chinese)
+    assert "研究" in topic
+    # Too few assets in a language say nothing about its subject.
+    assert "研究" not in topic_cues((asset_cues(v), v.stages, v.base_language) for v in english + chinese[:8])
+
+
 def test_a_library_without_one_subject_has_no_topic_cues(sample_records):
     views = [_view(i, r.title, r.description, r.content_type, r.stages) for i, r in enumerate(sample_records)]
-    assert topic_cues((asset_cues(v), v.stages) for v in views) == frozenset()
+    assert topic_cues((asset_cues(v), v.stages, v.base_language) for v in views) == frozenset()
 
 
 def test_the_subjects_words_are_no_evidence_for_a_stage(tmp_path, e5):
