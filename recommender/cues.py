@@ -102,6 +102,10 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "avv", "auftragsverarbeitung*", "セキュリティチェックシート", "安全问卷", "安全评估问卷", "資安問卷",
         "опросник по безопасности", "анкет* по информационной безопасности",
         "unterschreib*", "unterzeichn*", "rabatt", "bestellung", "vergabe", "datenschutzprüfung",
+        # Payment terms negotiated before signing.
+        "in two payments", "split the payment", "payment terms", "pay in instalments", "pay in installments",
+        "en dos pagos", "dos pagos", "en plusieurs fois", "paiement en deux", "em duas vezes", "parcelar",
+        "ratenzahlung", "zahlungsziel", "in raten", "分期付款", "分两期", "分三期", "分期", "рассрочк*", "分割払い",
     ),
     "retention": (
         "onboard*", "new customer", "just signed", "recently signed", "since signing", "signed last", "renewal", "renew*", "churn*",
@@ -147,6 +151,18 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "treinamento", "reclamaç*", "既存顧客", "契約更新", "導入後", "運用中", "障害", "解約", "利用率",
         # Something of ours that does not work for them (another vendor's is caught by elsewhere()).
         "报错", "闪退", "登不上", "收不到通知", "打不开", "收不到", "用不了", "显示不出来",
+        # What leaving the contract early costs: a customer weighing an exit.
+        "before the contract end*", "stopped before the contract", "terminate early", "early termination",
+        "exit fee", "termination fee", "cancel early", "leave the contract early", "get out of the contract",
+        "out of their contract early", "выйти из договора", "досрочн* расторж*", "расторгнуть договор*",
+        "расторжени* договор*", "提前终止", "提前解约", "提前解除", "违约金", "vorzeitig kündigen",
+        "vorzeitige kündigung", "vorzeitig aussteigen", "sortir du contrat", "résiliation anticipée",
+        "résilier avant", "rescindir el contrato", "cancelar antes", "rescisão antecipada", "途中解約", "中途解約",
+        # Their logins to our product falling off.
+        "logins", "log-ins", "logins down", "connexions", "acessos caíram", "accesos cayeron", "uso caiu", "uso cayó",
+        "dejaron de usar", "pararam de usar", "n'utilisent plus", "ログイン数", "ログインが減", "利用が減", "登录量",
+        "登录次数", "没人登录", "很少登录", "登入次數", "沒人登入", "логин*", "перестали заходить",
+        "nutzung eingebrochen", "nutzung geht zurück", "kaum noch eingeloggt",
         # Our product out of step with their other systems: a sync that stopped, a status that hangs.
         "hasn't updated", "has not updated", "haven't updated", "not syncing", "stopped syncing", "out of sync",
         "sync is broken", "sync failed", "不同步", "没同步", "同步失败", "一直显示", "synchronisiert nicht",
@@ -206,7 +222,9 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         # A top score given unasked, and a story to be told in public.
         "gave us a 10", "gave us 10", "gave us a 9", "eine 10 gegeben", "打了10分", "打了满分", "打满分",
         "поставил* 10", "поставил* нам 10", "told publicly", "tell it publicly", "talk publicly", "share it publicly",
-        "对外讲", "对外分享", "上台", "öffentlich erzählen", "öffentlich zeigen", "vor publikum",
+        "对外讲", "对外分享", "上台", "@了我们", "@我们", "发了条朋友圈", "发朋友圈", "投稿", "メンション",
+        "ユーザー会の幹事", "幹事", "紹介してくれ", "publicó en linkedin", "nos mencionó", "nos etiquetó", "postou",
+        "nos marcou", "mencionou a gente", "a publié sur linkedin", "nous a tagués", "nous a mentionnés", "öffentlich erzählen", "öffentlich zeigen", "vor publikum",
         # A customer who helps other customers or users, unasked, and one who tells peers about us.
         "answers questions", "answers other", "helps other users", "helps other customers", "helping other users",
         "helping other customers", "other customers' questions", "fragen anderer", "hilft anderen kunden",

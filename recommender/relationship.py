@@ -36,7 +36,11 @@ RELATIONSHIP_CUES: dict[str, tuple[str, ...]] = {
         "cliente potenziale", "potenziale cliente", "non ancora cliente",
         # Referred to us: someone else's customer story brought them.
         "referred by", "was referred", "were referred", "referral from", "по рекомендации", "推荐来的", "介绍来的",
-        "auf empfehlung", "wurde uns empfohlen",
+        "auf empfehlung", "wurde uns empfohlen", "referred by our customer", "referred by a customer",
+        "referred by one of our customers", "recommandé par notre client", "recommandé par un client",
+        "recommandée par notre client", "recomendado por nuestro cliente", "recomendado por un cliente",
+        "recomendada por nuestro cliente", "indicado por nosso cliente", "indicado por um cliente",
+        "indicada por nosso cliente", "empfohlen von unserem kunden", "empfohlen von einem kunden",
     ),
     "customer": (
         "existing customer", "current customer", "our customer", "customer since", "client since",

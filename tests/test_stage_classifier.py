@@ -210,6 +210,7 @@ def test_the_feature_signature_follows_how_cues_are_matched(monkeypatch):
     ("their renewal with the incumbent is in May", (False, False)),
     ("客户和竞品合作了三年, 想换", (False, False)),
     ("referred by Acme, one of ours, wants a demo", (True, False)),
+    ("Recommandé par notre client Maison Durand, il veut un essai gratuit", (True, False)),
     # The customer's name after "with" is still ours.
     ("renewal with Contoso in May, existing customer", (False, True)),
 ])
@@ -300,6 +301,7 @@ def test_a_weightless_name_does_not_make_a_text_say_something(trained):
     ("their current vendor wants 20% more at renewal", "retention"),
     ("leur éditeur actuel augmente ses tarifs au renouvellement", "retention"),
     ("现在用的那套系统明年续费要涨价", "retention"),
+    ("their current vendor charges an exit fee", "retention"),
     # «цен*» was a prefix of «центр» and «ценность».
     ("руководитель колл-центра говорит, что ценность продукта очевидна", "decision"),
     # An approval inside the product the customer runs is no purchase step.
@@ -326,6 +328,12 @@ def test_cues_that_belong_to_someone_else_do_not_count(text, absent):
     ("contract status hasn't updated on their Salesforce opps since Friday", "retention"),
     ("客户说两边数据不同步", "retention"),
     ("整改通知在企业微信里收不到", "retention"),
+    ("asked what the fee would be if they stopped before the contract end date", "retention"),
+    ("спросила, во сколько обойдётся выйти из договора досрочно", "retention"),
+    ("合同还剩一年,如果提前终止要付多少钱", "retention"),
+    ("les connexions sont passées de 120 à 15 par semaine", "retention"),
+    ("el fundador pregunta si el plan anual se puede pagar en dos pagos", "decision"),
+    ("お客様の社長がXで投稿、うちのアカウントをメンション", "advocacy"),
     ("руководитель аналитики подала доклад на нашу пользовательскую конференцию", "advocacy"),
     ("юрист прислал протокол разногласий", "decision"),
     ("their admin answers other customers' questions in every user call", "advocacy"),
