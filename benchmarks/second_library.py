@@ -59,7 +59,9 @@ class BlindLibrary:
 
 
 BLIND_LIBRARIES = (
-    BlindLibrary("Blind library, round 6: TrialVista (eClinical software), asks in en / de / zh",
+    BlindLibrary("Blind library, round 7: Furrowly (farm management software), asks in en / de / zh",
+                 "furrowly", "https://furrowly.example/"),
+    BlindLibrary("Round 6's library: TrialVista (eClinical software); round 6's second pass was chosen on it",
                  "trialvista", "https://trialvista.example/"),
     BlindLibrary("Round 5's library: Clausewise (contract management); the round-6 changes were chosen on it",
                  "clausewise", "https://clausewise.example/"),

@@ -99,6 +99,9 @@ BLIND_HASHES = {
     "stage_blind_r6.yaml": "5266c3b0c5b9c6c49338f469ae5e3c5dbb4df5535723125e8b8d6bf4f711d6da",
     "library_trialvista.yaml": "374f3c1c02d5fc94fec5c1a52e7d358f0ebdf6c95eef9eed90874918dfe3b073",
     "queries_trialvista.yaml": "584a7478e1318f66fb7d60e3c3d5b570a1f97c004395785521f53415483b3306",
+    "stage_blind_r7.yaml": "bdf9c38011bc814335040c36a579e45d54a3b665428193fa146e9ed8c1e2d272",
+    "library_furrowly.yaml": "859dd4f0d4c9eb4e03783b37acbe110350e52b35a3053a6fb181fefc25541837",
+    "queries_furrowly.yaml": "e617e5017288cadc036f77f8fabda4a3d7aaa3ea0da5f19c248cc35256701598",
 }
 
 
