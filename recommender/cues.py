@@ -102,6 +102,10 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "avv", "auftragsverarbeitung*", "セキュリティチェックシート", "安全问卷", "安全评估问卷", "資安問卷",
         "опросник по безопасности", "анкет* по информационной безопасности",
         "unterschreib*", "unterzeichn*", "rabatt", "bestellung", "vergabe", "datenschutzprüfung",
+        # Chosen: "the clinical team is set on us", 选定了我们; signing by the boss, 签字.
+        "set on us", "is set on", "chose us", "picked us", "selected us", "went with us", "chosen us",
+        "选定", "定了用我们", "决定用我们", "签字", "haben sich für uns entschieden", "sich für uns entschieden",
+        "nos eligieron", "nous ont choisis", "nos escolheram",
         # Payment terms negotiated before signing.
         "in two payments", "split the payment", "payment terms", "pay in instalments", "pay in installments",
         "en dos pagos", "dos pagos", "en plusieurs fois", "paiement en deux", "em duas vezes", "parcelar",
@@ -151,6 +155,10 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "treinamento", "reclamaç*", "既存顧客", "契約更新", "導入後", "運用中", "障害", "解約", "利用率",
         # Something of ours that does not work for them (another vendor's is caught by elsewhere()).
         "报错", "闪退", "登不上", "收不到通知", "打不开", "收不到", "用不了", "显示不出来",
+        # Errors in our product, and our system down.
+        "error message*", "keep getting errors", "keep hitting", "getting errors", "throws an error", "helpdesk",
+        "help desk", "fehlermeldung*", "ошибка в системе", "系统报错", "宕了", "宕机", "挂了", "崩了", "went down",
+        "was down", "is down",
         # What leaving the contract early costs: a customer weighing an exit.
         "before the contract end*", "stopped before the contract", "terminate early", "early termination",
         "exit fee", "termination fee", "cancel early", "leave the contract early", "get out of the contract",
@@ -246,7 +254,7 @@ NEGATION_PROOF: dict[str, tuple[str, ...]] = {
 NEUTRAL_CUES: tuple[str, ...] = (
     "contract end*", "contract expir*", "contract is up", "contract runs out", "contract term end*",
     "end of their contract", "end of the contract", "their contract is up",
-    "合同*到期", "合同*结束", "合约*到期",
+    "合同*到期", "合同*结束", "合约*到期", "vertrag läuft", "läuft der vertrag", "vertragsende", "laufzeitende",
     "договор* заканчива*", "договор* истека*", "договор* конча*", "срок договора", "окончани* договор*",
     # Likewise a price that went up: whose price (another vendor's, driving a switch, or ours, at a
     # renewal) is said around it; "raised prices" asks for no price list.

@@ -81,7 +81,8 @@ INTENTS: tuple[Intent, ...] = (
         "caída", "panne*", "erreur*", "障害", "エラー", "不具合", "hasn't updated", "not syncing", "out of sync",
         "stopped syncing", "不同步", "没同步", "同步失败", "一直显示", "synchronisiert nicht",
         "не синхронизир*", "掉线", "断了", "never show up", "don't show up", "not showing", "missing",
-        "disappeared", "verschwunden", "durchgerutscht", "пропал*", "不见了", "escalat*", "eskalation*")),
+        "disappeared", "verschwunden", "durchgerutscht", "пропал*", "不见了", "escalat*", "eskalation*", "宕了",
+        "挂了", "崩了", "went down", "was down", "helpdesk", "help desk", "fehlermeldung*")),
     Intent("new users", "retention", ("onboarding_guide", "training"), (
         "onboard*", "new hires", "new users", "new team", "new staff", "new site", "set up", "setup", "get started",
         "rollout", "roll out", "go-live", "kickoff", "kick-off", "implementation plan", "上线", "启动会",
@@ -128,7 +129,8 @@ INTENTS: tuple[Intent, ...] = (
         "акци*", "descuento", "remise", "desconto", "割引", "キャンペーン")),
     Intent("see it live", "decision", ("demo",), (
         "see it live", "walk them through", "walkthrough", "vorführ*", "live sehen", "演示", "讲解",
-        "демонстрац*", "показать продукт", "demostración", "démonstration", "demonstração", "デモ")),
+        "демонстрац*", "показать продукт", "demostración", "démonstration", "demonstração", "デモ", "完整演示",
+        "系统操作", "操作一遍", "走一遍")),
     # -- consideration ----------------------------------------------------------------------------
     Intent("look around alone", "consideration", ("demo_video",), (
         "what it looks like", "see the product", "look at the product", "without a sales call", "on their own time",

@@ -302,6 +302,7 @@ def test_a_weightless_name_does_not_make_a_text_say_something(trained):
     ("leur éditeur actuel augmente ses tarifs au renouvellement", "retention"),
     ("现在用的那套系统明年续费要涨价", "retention"),
     ("their current vendor charges an exit fee", "retention"),
+    ("Bei Brenner läuft der Vertrag im März aus", "decision"),
     # «цен*» was a prefix of «центр» and «ценность».
     ("руководитель колл-центра говорит, что ценность продукта очевидна", "decision"),
     # An approval inside the product the customer runs is no purchase step.
@@ -334,6 +335,10 @@ def test_cues_that_belong_to_someone_else_do_not_count(text, absent):
     ("les connexions sont passées de 120 à 15 par semaine", "retention"),
     ("el fundador pregunta si el plan anual se puede pagar en dos pagos", "decision"),
     ("お客様の社長がXで投稿、うちのアカウントをメンション", "advocacy"),
+    ("sites keep hitting edit check errors and are flooding their helpdesk", "retention"),
+    ("昨天下午系统宕了快两个小时", "retention"),
+    ("Our clinical team is set on TrialVista, the CFO wants the numbers", "decision"),
+    ("老板簽字前想先看一次完整的系統操作", "decision"),
     ("руководитель аналитики подала доклад на нашу пользовательскую конференцию", "advocacy"),
     ("юрист прислал протокол разногласий", "decision"),
     ("their admin answers other customers' questions in every user call", "advocacy"),
