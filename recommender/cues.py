@@ -20,7 +20,7 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
     "awareness": (
         "research*", "learning about", "learn more about", "just starting", "early stage", "early days",
         "pain point*", "struggl*", "not sure what", "doesn't know us", "does not know us", "never heard",
-        "first touch", "cold lead", "inbound lead", "top of funnel", "curious", "exploring the problem",
+        "first touch", "early-stage", "basics", "before they even think about", "cold lead", "inbound lead", "top of funnel", "curious", "exploring the problem",
         "what is a", "educat*", "downloaded", "read our blog", "trying to understand", "problem with",
         "discovery call", "intro call", "early research", "not looking yet", "just heard",
         "了解", "刚开始", "痛点", "初步", "研究", "不知道", "不了解", "第一次接触", "潜在客户", "问题", "没听说",
@@ -261,6 +261,9 @@ NEUTRAL_CUES: tuple[str, ...] = (
     "raised prices", "raised their prices", "raised the price", "raising prices", "raising their prices",
     "price increase*", "price hike*", "涨价", "提价", "价格上涨", "поднял* цен*", "повысил* цен*", "повышени* цен*",
     "рост цен*", "preiserhöhung*", "kündig*", "verlängerung",
+    # Asking how satisfied a customer is says nothing of advocacy: "хотим понять, насколько они довольны".
+    "насколько они довольны", "насколько довольны", "довольны ли", "how happy they are", "how satisfied",
+    "whether they're happy", "whether they are happy", "是否满意", "满不满意", "wie zufrieden",
     # A prospect referred by a customer is not the advocate: the referrer is ("referred by Acme",
     # «пришли по рекомендации», 老客户推荐来的, "auf Empfehlung von").
     "referred by", "was referred", "were referred", "got referred", "referral from", "referred to us",

@@ -303,6 +303,7 @@ def test_a_weightless_name_does_not_make_a_text_say_something(trained):
     ("现在用的那套系统明年续费要涨价", "retention"),
     ("their current vendor charges an exit fee", "retention"),
     ("Bei Brenner läuft der Vertrag im März aus", "decision"),
+    ("Действующий клиент, хотим понять, насколько они довольны", "advocacy"),
     # «цен*» was a prefix of «центр» and «ценность».
     ("руководитель колл-центра говорит, что ценность продукта очевидна", "decision"),
     # An approval inside the product the customer runs is no purchase step.
@@ -339,6 +340,7 @@ def test_cues_that_belong_to_someone_else_do_not_count(text, absent):
     ("昨天下午系统宕了快两个小时", "retention"),
     ("Our clinical team is set on TrialVista, the CFO wants the numbers", "decision"),
     ("老板簽字前想先看一次完整的系統操作", "decision"),
+    ("early-stage prospect, wants to learn the basics before they even think about tools", "awareness"),
     ("руководитель аналитики подала доклад на нашу пользовательскую конференцию", "advocacy"),
     ("юрист прислал протокол разногласий", "decision"),
     ("their admin answers other customers' questions in every user call", "advocacy"),
