@@ -97,7 +97,9 @@ INTENTS: tuple[Intent, ...] = (
         "exporter", "エクスポート", "datenexport", "datenmitnahme", "archive", "带走", "汇出", "umstell*")),
     Intent("renewal", "retention", ("faq", "loyalty_program", "pricing"), (
         "renewal", "renew*", "price increase*", "price rise", "uplift", "涨价", "续约", "续费", "續約", "涨了",
-        "preisanpassung*", "verlängerung", "teurer", "продлен*",
+        "preisanpassung*", "verlängerung", "teurer", "leave the contract early", "exit fee", "termination fee",
+        "early termination", "before the contract end*", "выйти из договора", "досрочн* расторж*", "提前终止",
+        "提前解约", "违约金", "vorzeitig kündigen", "résiliation anticipée", "продлен*",
         "повышени* цен*", "vertragsverlängerung", "preiserhöhung*", "renovación", "renouvellement", "renovação",
         "契約更新", "値上げ")),
     Intent("adoption", "retention", ("training", "onboarding_guide"), (

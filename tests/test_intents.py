@@ -33,6 +33,7 @@ ALL = {"awareness", "consideration", "decision", "retention", "advocacy"}
     ("把稽核紀錄全部匯出帶走", "knowledge_base"),
     ("photos taken in the garage never show up", "knowledge_base"),
     ("her old colleague just took over QA at a plant nearby", "referral_program"),
+    ("customer asked what it costs to leave the contract early", "loyalty_program"),
 ])
 def test_behaviour_names_the_content_that_serves_it(text, content_type):
     assert content_type in implied_content_types(text, ALL)
