@@ -15,6 +15,13 @@ from content_library.languages import SPACED_LETTER
 from content_library.vocabulary import content_types, generation, team_types
 from recommender.textnorm import as_written, fold, is_han
 
+# Russian case forms of «цена» (price): a bare «цен*» is a prefix of «центр» and «ценность». A
+# decision cue, and the words of the price intent (recommender.intents).
+PRICE_WORDS_RU = ("цена", "цены", "цене", "цену", "ценой", "ценам", "ценами", "ценах", "ценник*", "ценообразован*")
+# A customer telling peers about us: an advocacy cue, and the words of the referral intent.
+TOLD_PEERS = ("told a peer", "told peers", "told his peers", "told her peers", "told colleagues", "von uns erzählt",
+              "рассказал* о нас", "рассказал* про нас", "向同行推荐", "跟同行推荐")
+
 # stage -> (weight, phrases). Behaviour cues weigh more than content asked for.
 BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
     "awareness": (
@@ -80,7 +87,7 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "proof of concept", "payback", "ready to sign",
         "报价", "价格", "合同", "采购", "签约", "签合同", "预算", "试用", "折扣", "谈判", "付款", "下单", "回本",
         "试点", "打折",
-        "цена", "цены", "цене", "цену", "ценой", "ценам", "ценами", "ценах", "ценник*", "ценообразован*", "стоимость внедрения", "кп", "попробова*", "перед покупкой", "пилот*", "коммерческое предложение", "договор*", "закуп*", "бюджет*", "скидк*",
+        *PRICE_WORDS_RU, "стоимость внедрения", "кп", "попробова*", "перед покупкой", "пилот*", "коммерческое предложение", "договор*", "закуп*", "бюджет*", "скидк*",
         "счет", "счёт", "подпис*", "согласова*", "юрист*", "протокол разногласий",
         # German: the purchase itself.
         # Not "Preis*" or "Vertrag*" alone: a Preiserhöhung or a Vertragsverlängerung is a customer's.
@@ -238,8 +245,7 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "helping other customers", "other customers' questions", "fragen anderer", "hilft anderen kunden",
         "hilft anderen nutzern", "帮其他用户", "帮别的用户", "帮其他客户", "帮别的客户", "отвечает новичкам",
         "помогает другим пользовател*", "помогает другим клиент*", "отвечает на вопросы других",
-        "told a peer", "told peers", "told his peers", "told her peers", "told colleagues", "von uns erzählt",
-        "рассказал* о нас", "рассказал* про нас", "向同行推荐", "跟同行推荐", "bigger stage", "on stage", "bühne",
+        *TOLD_PEERS, "bigger stage", "on stage", "bühne",
     ),
 }
 # Cues of the sheet above whose negation says the same stage: a customer who may not renew ("won't

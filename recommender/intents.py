@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from recommender.cues import alternation, cue_pattern, negated
+from recommender.cues import PRICE_WORDS_RU, TOLD_PEERS, alternation, cue_pattern, negated
 from recommender.textnorm import as_written, fold, is_han
 
 
@@ -49,9 +49,8 @@ INTENTS: tuple[Intent, ...] = (
     Intent("refer", "advocacy", ("referral_program",), (
         "refer*", "introduce us", "intro us", "referral bonus", "推荐", "转介绍", "介绍给", "рекоменд*", "порекоменд*",
         "weiterempf*", "empfiehlt", "recomend*", "parrain*", "recommand*", "紹介", "indicou", "indicar",
-        "told a peer", "told peers", "told his peers", "told her peers", "told colleagues", "told a friend",
-        "old colleague", "former colleague", "ehemalige* kolleg*", "前同事", "老同事", "бывш* коллег*",
-        "von uns erzählt", "рассказал* о нас", "рассказал* про нас", "向同行推荐", "跟同行推荐")),
+        *TOLD_PEERS, "told a friend", "old colleague", "former colleague", "ehemalige* kolleg*", "前同事", "老同事",
+        "бывш* коллег*")),
     Intent("reference", "advocacy", ("advocacy_program", "case_study"), (
         "reference*", "take calls", "talk to prospects", "speak with prospects", "case study", "their story",
         "featured", "testimonial*", "案例", "采访", "参观", "кейс*", "референс*", "referenzkunde*", "referenz",
@@ -124,7 +123,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent("price", "decision", ("pricing",), (
         "how much", "cost", "costs", "price*", "pricing", "paketpreise", "preise", "kosten", "多少钱", "价格",
         "angebot", "preisseite", "quote",
-        "费用", "报价", "сколько стоит", "стоимост*", "цена", "цены", "цене", "цену", "ценой", "ценам", "ценами", "ценах", "ценник*", "ценообразован*", "cuánto cuesta", "precio*", "combien", "prix",
+        "费用", "报价", "сколько стоит", "стоимост*", *PRICE_WORDS_RU, "cuánto cuesta", "precio*", "combien", "prix",
         "quanto custa", "preço*", "料金", "価格")),
     Intent("discount", "decision", ("promotion",), (
         "discount", "promo*", "special offer", "aktion", "rabatt", "nachlass", "优惠", "折扣", "活动价", "скидк*",
