@@ -102,6 +102,7 @@ BLIND_HASHES = {
     "stage_blind_r7.yaml": "bdf9c38011bc814335040c36a579e45d54a3b665428193fa146e9ed8c1e2d272",
     "library_furrowly.yaml": "859dd4f0d4c9eb4e03783b37acbe110350e52b35a3053a6fb181fefc25541837",
     "queries_furrowly.yaml": "e617e5017288cadc036f77f8fabda4a3d7aaa3ea0da5f19c248cc35256701598",
+    "stage_blind_r8.yaml": "1b98e84220362bf8b30cf9909bdabf16681ca17be059fdc2e8e507e671449311",
 }
 
 
