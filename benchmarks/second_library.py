@@ -59,7 +59,9 @@ class BlindLibrary:
 
 
 BLIND_LIBRARIES = (
-    BlindLibrary("Blind library, round 7: Furrowly (farm management software), asks in en / de / zh",
+    BlindLibrary("Blind library, round 8: Tolerix (quality management for manufacturers), asks in en / de / zh",
+                 "tolerix", "https://tolerix.example/"),
+    BlindLibrary("Round 7's library: Furrowly (farm management software); the round-7 changes were chosen on it",
                  "furrowly", "https://furrowly.example/"),
     BlindLibrary("Round 6's library: TrialVista (eClinical software); round 6's second pass was chosen on it",
                  "trialvista", "https://trialvista.example/"),

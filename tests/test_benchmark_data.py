@@ -103,6 +103,8 @@ BLIND_HASHES = {
     "library_furrowly.yaml": "859dd4f0d4c9eb4e03783b37acbe110350e52b35a3053a6fb181fefc25541837",
     "queries_furrowly.yaml": "e617e5017288cadc036f77f8fabda4a3d7aaa3ea0da5f19c248cc35256701598",
     "stage_blind_r8.yaml": "1b98e84220362bf8b30cf9909bdabf16681ca17be059fdc2e8e507e671449311",
+    "library_tolerix.yaml": "212b9f69dc7a367a1cd8823b4abf9c6ca93effd1d2f4bee0ecd28b2105853cba",
+    "queries_tolerix.yaml": "fa806ea8d2099bbce12ba61855534553eb41145fabaee76c92f1e26dc464d6a5",
 }
 
 
