@@ -57,6 +57,9 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "switching from", "switch from", "moving off", "move off", "replace their", "replacing their", "replacing it",
         "uses a competitor", "using a competitor", "on a competitor",
         "在用竞品", "用竞品", "别家", "换掉", "想换", "替换", "换系统", "更换系统",
+        # Reading reviews is choosing (writing one is advocacy).
+        "reading reviews", "read reviews", "leyendo reseñas", "lee reseñas", "читает отзывы", "читал* отзывы",
+        "lit des avis", "lendo avaliações", "liest bewertungen", "看评价", "看了评价", "口コミを見", "レビューを読",
         "систем* конкурента", "замен*", "перейти с", "переход с",
         # How we differ from what they have or what else they look at.
         "how we're different", "how we are different", "how we differ", "what makes us different", "differences",
@@ -117,6 +120,12 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "in two payments", "split the payment", "payment terms", "pay in instalments", "pay in installments",
         "en dos pagos", "dos pagos", "en plusieurs fois", "paiement en deux", "em duas vezes", "parcelar",
         "ratenzahlung", "zahlungsziel", "in raten", "分期付款", "分两期", "分三期", "分期", "рассрочк*", "分割払い",
+        "em 2x", "em 3x", "em 3 vezes", "em três vezes",
+        # The buyer's own checks and paperwork before the order: their penetration test, our billing
+        # details, the board's one page.
+        "pentest", "pen test", "penetration test", "billing address", "billing details", "endereço de cobrança",
+        "dados de faturamento", "datos de facturación", "adresse de facturation", "rechnungsadresse", "реквизит*",
+        "开票信息", "開票資訊", "發票資訊", "cnpj", "役員会", "取締役会",
     ),
     "retention": (
         "onboard*", "new customer", "just signed", "recently signed", "since signing", "signed last", "renewal", "renew*", "churn*",
@@ -182,13 +191,25 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "hasn't updated", "has not updated", "haven't updated", "not syncing", "stopped syncing", "out of sync",
         "sync is broken", "sync failed", "不同步", "没同步", "同步失败", "一直显示", "synchronisiert nicht",
         "sync funktioniert nicht", "не синхронизир*", "перестал* синхронизир*",
+        # Usage told as counts or silence: "3 of 40 have ever logged in", «0 активных юзеров».
+        "ever logged in", "have logged in", "logged in since", "active users", "активных юзер*",
+        "активных пользовател*", "не заходил*", "活跃用户", "没人用", "没怎么用", "沒人用", "aktive nutzer",
+        "usuarios activos", "utilisateurs actifs", "usuários ativos", "アクティブユーザー",
+        # A customer's other department, site or subsidiary wanting it too: the customer grows (what it
+        # asks for, a case study for its field, is a prospect's request, but whose request decides).
+        "another team wants", "also wants to use", "also want to use", "want to use it too", "wants to use it too",
+        "roll it out to", "也想用", "也想导入", "也想導入", "也要導入", "推广到", "扩展到", "ещё один отдел",
+        "еще один отдел", "хотят подключить", "will auch ran", "wollen auch ran", "weiteren standort",
+        "ausrollen auf", "quiere sumarse", "quieren sumarse", "también quiere usar", "veut aussi l'utiliser",
+        "部門にも", "にも展開", "quer usar também", "querem usar também",
     ),
     "advocacy": (
         "referr*", "refer ", "reference call*", "testimonial*", "promoter*", "nps", "happy customer",
         "loves us", "love us", "champion*", "speak at", "community", "recommend us", "recommended us",
         "write a review", "leave a review", "introduce us", "advocat*", "case study with us", "talk to other*",
         "speak to other*", "happily", "vouch", "share tips", "share their experience", "co-author*", "co-write",
-        "co-present*", "joint case study", "совместн* кейс*", "联合案例",
+        "co-present*", "joint case study", "совместн* кейс*", "联合案例", "volunteered for the panel",
+        "volunteered for a panel", "volunteered to speak", "volunteered to present", "offered to speak",
         "推荐", "转介绍", "口碑", "评价", "社区", "满意", "介绍给", "分享", "分享经验", "交流群",
         "рекоменд*", "отзыв*", "доволь*", "довол*", "сообществ*", "амбассадор*", "порекоменд*", "делит* опытом",
         "делиться опытом",
@@ -220,6 +241,8 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         # German and English: praise, referrals and talks on the customer's own initiative.
         # Not bare "empfohlen": "wurde uns empfohlen" is a referred prospect.
         "weiterempfohlen", "weiterempfehl*", "empfiehlt uns", "hat uns empfohlen", "bewertung abgeben",
+        "zufrieden", "um eine bewertung", "eine bewertung auf", "satisfait", "satisfaite", "satisfaits",
+        "satisfecho", "satisfecha", "satisfechos", "satisfeito", "satisfeita", "satisfeitos", "満足",
         "vortrag halten",
         "referenzkunde*", "als referenz", "raving", "raves about", "tagged us",
         "shout-out", "shoutout", "praised us", "posted about us",

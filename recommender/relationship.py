@@ -36,6 +36,10 @@ RELATIONSHIP_CUES: dict[str, tuple[str, ...]] = {
         "cliente potenziale", "potenziale cliente", "non ancora cliente",
         # Referred to us: someone else's customer story brought them.
         "referred by", "was referred", "were referred", "referral from", "по рекомендации", "推荐来的", "介绍来的",
+        # A former customer, back to look again.
+        "former customer", "ex-customer", "used to be a customer", "left us for", "left us in", "бывш* клиент*",
+        "ушли от нас", "ehemalige* kunde*", "ex cliente", "excliente", "ancien client", "ex-cliente", "元顧客",
+        "跟我们解约", "跟我們解約", "和我们解约", "和我們解約",
         "auf empfehlung", "wurde uns empfohlen", "referred by our customer", "referred by a customer",
         "referred by one of our customers", "recommandé par notre client", "recommandé par un client",
         "recommandée par notre client", "recomendado por nuestro cliente", "recomendado por un cliente",
@@ -67,6 +71,12 @@ RELATIONSHIP_CUES: dict[str, tuple[str, ...]] = {
         "usa nuestra plataforma", "usan nuestra plataforma", "es cliente", "nuestra clienta",
         "nutzt uns seit", "nutzen uns seit", "seit * jahren kunde", "nutzt unsere plattform",
         "utilise notre", "utilisent notre", "chez nous depuis", "usa nossa plataforma", "cliente há",
+        # Already using us, or signed with us just now.
+        "already uses us", "already using us", "already use us", "already on our", "ya nos usa*", "ya nos utiliza*",
+        "já usa a plataforma", "já usam a plataforma", "já usa o nosso", "nutzt uns schon", "nutzen uns schon",
+        "nutzt uns bereits", "nutzen uns bereits", "déjà chez nous", "用得很好", "用得不错", "用得挺好",
+        "刚签完", "刚签了", "刚签约", "已经在用我们", "уже работают с нами", "уже пользуются",
+        "すでに導入", "既に導入",
     ),
 }
 SIDES = tuple(RELATIONSHIP_CUES)
