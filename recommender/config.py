@@ -40,6 +40,9 @@ class RankingConfig:
     # Less for a type the ask's behaviour calls for (recommender.intents: "posted about us" → a review
     # request), where its stage is likely.
     implied_type_bonus: float = 0.12
+    # And for an asset that serves the very intent the ask shows (recommender.intents.asset_intents:
+    # the outage article, not the export guide, for a customer whose system went down).
+    intent_match_bonus: float = 0.12
     # So does the language asked for by name ("pricing in Russian", "要英文版"), on top of language_bonus.
     requested_language_bonus: float = 0.15
     # Score taken off an asset colleagues rated down for the predicted stage (scores are roughly 0..1).

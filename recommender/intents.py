@@ -13,6 +13,8 @@ as the stage cues). Ranking gives the types a small bonus where the intent's sta
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,6 +28,9 @@ class Intent:
     stage: str
     content_types: tuple[str, ...]
     phrases: tuple[str, ...]
+    # Whether it tells assets of its stage apart: every awareness asset is for learning, so "learn"
+    # names the stage's types but matches no asset in particular (asset_intents).
+    specific: bool = True
 
 
 INTENTS: tuple[Intent, ...] = (
@@ -153,8 +158,11 @@ INTENTS: tuple[Intent, ...] = (
     # -- awareness --------------------------------------------------------------------------------
     Intent("learn", "awareness", ("how_to_guide", "ebook", "blog_post", "research_report"), (
         "what is", "learn", "understand", "trend*", "benchmark*", "了解", "是什么", "趋势", "что такое",
-        "тренд*", "разобраться", "was ist", "verstehen", "qué es", "qu'est-ce", "とは")),
+        "тренд*", "разобраться", "was ist", "verstehen", "qué es", "qu'est-ce", "とは"), specific=False),
 )
+
+
+INTENT_BY_NAME = {intent.name: intent for intent in INTENTS}
 
 
 @lru_cache(maxsize=1)
@@ -162,18 +170,51 @@ def _compiled() -> tuple[re.Pattern[str], ...]:
     return tuple(alternation(cue_pattern(p) for p in intent.phrases) for intent in INTENTS)
 
 
-def implied_content_types(text: str, likely_stages: set[str]) -> dict[str, str]:
-    """Content types the ask's behaviour calls for (key -> the words that show it), from the intents
-    of `likely_stages`; a negated phrase ("no outage since") does not count."""
+def intents_in(text: str, stages: set[str] | frozenset[str]) -> dict[str, str]:
+    """The intents of `stages` whose words the text shows (name -> the words, as written); a negated
+    phrase ("no outage since") does not count."""
     folded = fold(text)
     shown = as_written(text, folded)
     found: dict[str, str] = {}
     for intent, pattern in zip(INTENTS, _compiled(), strict=True):
-        if intent.stage not in likely_stages:
+        if intent.stage not in stages:
             continue
         for match in pattern.finditer(folded):
             if match.end() > match.start() and not negated(folded, match.start(), is_han(match.group(0)[0])):
-                for key in intent.content_types:
-                    found.setdefault(key, shown[match.start():match.end()].strip())
+                found[intent.name] = shown[match.start():match.end()].strip()
                 break
     return found
+
+
+def implied_content_types(text: str, likely_stages: set[str]) -> dict[str, str]:
+    """Content types the ask's behaviour calls for (key -> the words that show it), from the intents
+    of `likely_stages`."""
+    found: dict[str, str] = {}
+    for name, words in intents_in(text, likely_stages).items():
+        for key in INTENT_BY_NAME[name].content_types:
+            found.setdefault(key, words)
+    return found
+
+
+def asset_intents(title: str, description: str, tags: tuple[str, ...], stages: tuple[str, ...]) -> frozenset[str]:
+    """The intents an asset serves: those of its own stages that its title, description or tags
+    show ("Export your study data" → export, "Speak at the user summit" → speak). Ranking gives an
+    asset a bonus where it serves an intent the ask shows (RankingConfig.intent_match_bonus), so
+    that inside one content type the outage article comes before the export guide."""
+    text = f"{title}. {description}. {', '.join(t.split(':', 1)[-1] for t in tags)}"
+    return frozenset(name for name in intents_in(text, frozenset(stages)) if INTENT_BY_NAME[name].specific)
+
+
+# An intent that more than this share of the assets of its stage show tells none of them apart (in a
+# library whose every comparison guide talks of integrations, "integration" picks no asset).
+DISTINCTIVE_SHARE = 0.3
+
+
+def distinctive(intents: Mapping[int, frozenset[str]], stages: Mapping[int, tuple[str, ...]]
+                ) -> dict[int, frozenset[str]]:
+    """Each asset's intents (asset id -> asset_intents) less those shown by more than
+    DISTINCTIVE_SHARE of the assets that serve the intent's stage (`stages`: asset id -> its stages)."""
+    served = Counter(stage for asset_stages in stages.values() for stage in set(asset_stages))
+    shown = Counter(name for names in intents.values() for name in names)
+    common = {name for name, n in shown.items() if n > DISTINCTIVE_SHARE * served[INTENT_BY_NAME[name].stage]}
+    return {i: names - common for i, names in intents.items()}

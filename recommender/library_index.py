@@ -23,6 +23,7 @@ from content_library.repository import active_stamps, assets_by_ids, demoted_ass
 from content_library.vocabulary import STAGES
 from recommender.config import DEFAULT, RankingConfig
 from recommender.embedder import Embedder
+from recommender.intents import asset_intents, distinctive
 from recommender.language_bias import language_directions
 from recommender.lexical import BM25Index
 from recommender.ranking import AssetView
@@ -65,6 +66,8 @@ class LibraryIndex:
         self.languages: frozenset[str] = frozenset()  # every language active assets are in
         self.topic: frozenset[str] = frozenset()  # cue words of the library's own subject (topic_cues)
         self._cues: dict[int, frozenset[str]] = {}  # id -> the behaviour cues of its title and description
+        self._intents: dict[int, frozenset[str]] = {}  # id -> the intents it serves (intents.asset_intents)
+        self.intents: dict[int, frozenset[str]] = {}  # id -> those of them that tell it apart (intents.distinctive)
         self._stamps: dict[int, datetime] = {}  # id -> updated_at of the snapshot's copy
         self._documents: dict[int, tuple[str, str]] = {}  # id -> (hash of the indexed text, indexed text)
         self._titles: dict[int, tuple[str, str]] = {}  # id -> (hash of the title, title)
@@ -102,7 +105,10 @@ class LibraryIndex:
             self.lexical.update(texts, removed=gone)
             cues = {i: c for i, c in self._cues.items() if i in views}
             cues.update((a.id, asset_cues(views[a.id])) for a in rows)
+            intents = {i: n for i, n in self._intents.items() if i in views}
+            intents.update((a.id, asset_intents(a.title, a.description, tuple(a.tags), tuple(a.stages))) for a in rows)
             self._documents, self._titles, self.assets, self._cues = documents, titles, views, cues
+            self._intents = intents
             self._stamps = {i: t for i, t in self._stamps.items() if i in views}
             self._stamps.update((a.id, a.updated_at) for a in rows)
             self._derive()
@@ -129,6 +135,7 @@ class LibraryIndex:
         self.main_language = languages.most_common(1)[0][0] if languages else None
         self.languages = frozenset(languages)
         self.topic = topic_cues((self._cues[i], v.stages, v.base_language) for i, v in views.items())
+        self.intents = distinctive(self._intents, {i: v.stages for i, v in views.items()})
 
     def rebuild(self) -> int:
         """Re-embed every active asset from scratch (e.g. after changing the model settings)."""

@@ -15,7 +15,7 @@ from content_library.vocabulary import STAGES
 from recommender.classifier import StageResult
 from recommender.config import DEFAULT, RankingConfig
 from recommender.cues import requested_content_types, requested_language
-from recommender.intents import implied_content_types
+from recommender.intents import implied_content_types, intents_in
 from recommender.library_index import LibraryIndex, stage_bits
 from recommender.query import Filters, Recommendation, prepare_text
 from recommender.ranking import AskContext, AssetView, Candidate, RankedItem, rank
@@ -141,7 +141,8 @@ class Pipeline:
         offsets = {language: float(direction @ vector) for language, direction in index.language_directions.items()}
         dense -= np.fromiter((offsets.get(v.base_language, 0.0) for v in views), dtype=np.float64, count=len(ids))
         lexical = bm25[[index.positions[i] for i in ids]].astype(np.float64)
-        return [Candidate(v, d, b, documents[n])
+        intents = index.intents
+        return [Candidate(v, d, b, documents[n], intents.get(v.id, frozenset()))
                 for n, (v, d, b) in enumerate(zip(views, dense.tolist(), lexical.tolist(), strict=True))]
 
     # -- rank --------------------------------------------------------------------------------------
@@ -156,8 +157,9 @@ class Pipeline:
             # language the embedder happens to place near the ask's.
             language = index.main_language
         demoted = dict.fromkeys(index.demoted.get(result.stage, ()), self.config.demotion)
+        likely = self.likely_stages(result)
         return AskContext(language, index.main_language, requested_content_types(text), asked, demoted,
-                          implied_content_types(text, self.likely_stages(result)))
+                          implied_content_types(text, likely), frozenset(intents_in(text, likely)))
 
     def match_strength(self, items: list[RankedItem], vector: np.ndarray) -> float | None:
         """How far the best item stands out: its cosine to the ask less the library's mean, in

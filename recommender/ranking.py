@@ -54,6 +54,7 @@ class Candidate:
     dense: float = 0.0  # cosine similarity
     lexical: float = 0.0  # BM25
     vector: np.ndarray | None = None  # the asset's unit vector, to recognise its language versions
+    intents: frozenset[str] = frozenset()  # the intents the asset serves (intents.asset_intents)
 
 
 @dataclass
@@ -149,7 +150,7 @@ class AskContext:
     written in), `fallback_language` the library's main one, `requested` the content types it names
     (key -> the words used), `requested_language` the language it names, if any; `demoted` the
     score taken off assets rated down for its stage, `implied` the content types its behaviour calls
-    for (recommender.intents: key -> the words that show it)."""
+    for (recommender.intents: key -> the words that show it), `intents` the intents it shows."""
 
     language: str | None = None
     fallback_language: str | None = None
@@ -157,6 +158,7 @@ class AskContext:
     requested_language: str | None = None
     demoted: dict[int, float] = field(default_factory=dict)
     implied: dict[str, str] = field(default_factory=dict)
+    intents: frozenset[str] = frozenset()  # the intents its behaviour shows (intents.intents_in)
 
 
 def score(candidates: list[Candidate], probabilities: dict[str, float], ask: AskContext,
@@ -185,6 +187,9 @@ def score(candidates: list[Candidate], probabilities: dict[str, float], ask: Ask
             value += config.requested_type_bonus
         elif ask.implied.get(c.asset.content_type):
             value += config.implied_type_bonus
+        # Not on top of a type asked for by name: the name already says which asset is wanted.
+        if ask.intents & c.intents and not ask.requested.get(c.asset.content_type):
+            value += config.intent_match_bonus
         if ask.requested_language and c.asset.base_language == ask.requested_language:
             value += config.requested_language_bonus
         scored.append(RankedItem(c.asset, value, relevance, fit, fit_stage, "", c.vector))

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from recommender.config import DEFAULT
-from recommender.intents import INTENTS, implied_content_types
+from recommender.intents import INTENTS, asset_intents, distinctive, implied_content_types, intents_in
 from recommender.ranking import AskContext, AssetView, Candidate, rank
 
 ALL = {"awareness", "consideration", "decision", "retention", "advocacy"}
@@ -66,3 +66,45 @@ def test_an_implied_type_ranks_first_among_equals_and_says_why():
     assert [i.asset.id for i in items] == [2, 1]
     assert "it answers “nobody asked”" in items[0].why and "answers" not in items[1].why
     assert items[0].score - items[1].score == pytest.approx(DEFAULT.implied_type_bonus)
+
+
+@pytest.mark.parametrize("title, description, stages, expected", [
+    ("Export your study data", "Take every form and audit trail with you, in CSV or SAS.", ("retention",), {"export"}),
+    ("Speak at the Harvest Summit", "Our call for speakers is open until May.", ("advocacy",), {"speak"}),
+    ("System status", "Live status and the history of every outage.", ("retention",), {"support problem"}),
+    ("Sicherheitsdatenblatt", "SOC 2, ISO 27001 und Datenschutz auf einen Blick.", ("decision",), {"security review"}),
+    # An intent of a stage the asset does not serve is not its own: this "review" is a security one.
+    ("Security review checklist", "What your security review will ask.", ("decision",), {"security review"}),
+    # Every awareness asset is for learning: "learn" singles none out.
+    ("What is CAPA?", "Learn what corrective action means.", ("awareness",), set()),
+])
+def test_an_asset_serves_the_intents_of_its_stages_that_its_text_shows(title, description, stages, expected):
+    assert asset_intents(title, description, (), stages) == expected
+
+
+def test_the_asks_intents_are_those_of_the_likely_stages():
+    text = "customer's system went down yesterday and they want to export their data"
+    assert set(intents_in(text, {"retention"})) == {"support problem", "export"}
+    assert intents_in(text, {"advocacy"}) == {}
+
+
+def test_an_asset_serving_the_asks_intent_ranks_first_within_its_type():
+    def kb(i, title):
+        return Candidate(AssetView(i, title, f"https://x.example/{i}", "", "knowledge_base", ("retention",), (), "en"),
+                         dense=0.8, vector=np.eye(3)[i], intents=asset_intents(title, "", (), ("retention",)))
+
+    cands = [kb(1, "Export your data"), kb(2, "What to do in an outage")]
+    probs = {"awareness": 0.0, "consideration": 0.0, "decision": 0.0, "retention": 0.9, "advocacy": 0.1}
+    assert [i.asset.id for i in rank(cands, probs, k=2)] == [1, 2]
+    ask = AskContext(intents=frozenset(intents_in("their system was down all morning", {"retention"})))
+    items = rank(cands, probs, k=2, ask=ask)
+    assert [i.asset.id for i in items] == [2, 1]
+    assert items[0].score - items[1].score == pytest.approx(DEFAULT.intent_match_bonus)
+
+
+def test_an_intent_most_assets_of_its_stage_show_tells_none_apart():
+    stages = {i: ("consideration",) for i in range(10)}
+    intents = {i: frozenset({"requirements"}) for i in range(5)} | {5: frozenset({"compare", "requirements"})}
+    intents |= {i: frozenset() for i in range(6, 10)}
+    kept = distinctive(intents, stages)
+    assert kept[5] == {"compare"} and kept[0] == frozenset()  # 6 of 10 show "requirements": too common

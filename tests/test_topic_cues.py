@@ -75,3 +75,23 @@ def test_the_subjects_words_are_no_evidence_for_a_stage(tmp_path, e5):
     # An approval inside the product the customer runs is a support question, not a purchase step.
     stuck = rec.classify("客户反馈:钉钉里审批早就通过了,但系统里合同状态一直显示“审批中”,已经两天了。")
     assert stuck.stage == "retention"
+
+
+def test_the_index_keeps_each_assets_intents_in_step_with_the_database(tmp_path, fake_embedder):
+    engine = make_engine(f"sqlite:///{tmp_path / 'i.db'}")
+    migrate(engine)
+
+    def put(title, description):
+        import_records(engine, [AssetInput(title, "https://i.example/kb", "Knowledge base", ["retention"],
+                                           description)], "test")
+
+    import_records(engine, [AssetInput(f"Customer newsletter {n}", f"https://i.example/news/{n}", "Customer newsletter",
+                                       ["retention"], "What shipped this month.") for n in range(3)], "test")
+    put("Export your data", "Every record, as CSV.")
+    rec = Recommender(engine, fake_embedder, tmp_path / "index")
+    rec.sync()
+    asset_id = next(i for i, a in rec.assets.items() if a.url.endswith("/kb"))
+    assert rec.index.intents[asset_id] == {"export"}
+    put("Outage playbook", "What to do when the system is down.")  # the same URL: an edit
+    rec.sync()
+    assert rec.index.intents[asset_id] == {"support problem"}
