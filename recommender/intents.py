@@ -86,7 +86,7 @@ INTENTS: tuple[Intent, ...] = (
         "stopped syncing", "不同步", "没同步", "同步失败", "一直显示", "synchronisiert nicht",
         "не синхронизир*", "掉线", "断了", "never show up", "don't show up", "not showing", "missing",
         "disappeared", "verschwunden", "durchgerutscht", "пропал*", "不见了", "escalat*", "eskalation*", "宕了",
-        "挂了", "崩了", "went down", "was down", "helpdesk", "help desk", "fehlermeldung*")),
+        "挂了", "崩了", "went down", "was down", "go down", "goes down", "gone down", "went offline", "down for", "helpdesk", "help desk", "fehlermeldung*")),
     Intent("new users", "retention", ("onboarding_guide", "training"), (
         "onboard*", "new hires", "new users", "new team", "new staff", "new site", "set up", "setup", "get started",
         "rollout", "roll out", "go-live", "kickoff", "kick-off", "implementation plan", "上线", "启动会",

@@ -202,13 +202,15 @@ def test_index_rebuild(seeded):
 
 
 def test_chat_console_answers_and_handles_commands(seeded):
-    script = "\n".join([":more", "CFO wants pricing", ":more", ":stage retention", ":stage nope", ":bogus", ":quit"])
+    script = "\n".join([":more", "CFO wants pricing", ":more", ":stage retention", ":stage nope", ":stage", ":bogus",
+                        ":quit"])
     result = run("chat", input=script + "\n")
     out = result.output
     assert "Describe a prospect first" in out
     assert "Stage: Decision" in out and "6. " in out  # :more shows the next page
     assert "Stage: Retention (as you chose)" in out
     assert "unknown stage 'nope'" in out and "Unknown command ':bogus'" in out
+    assert "Name the stage after :stage, e.g. :stage retention" in out and "unknown stage ''" not in out
     assert out.rstrip().endswith("Bye.")
 
 

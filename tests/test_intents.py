@@ -16,6 +16,7 @@ ALL = {"awareness", "consideration", "decision", "retention", "advocacy"}
     ("answers questions in our forum every week", "community"),
     ("wants to refer two peers, is there a bonus?", "referral_program"),
     ("outage yesterday, tickets piling up", "knowledge_base"),
+    ("saw their tracking site go down for 3 hours", "knowledge_base"),
     ("20 new hires next month need to get started", "onboarding_guide"),
     ("Kunde will seine Daten exportieren", "knowledge_base"),
     ("在用户大会上演讲", "event"),

@@ -81,6 +81,17 @@ def test_the_same_url_again_updates_instead_of_duplicating(bot, standin):
     assert "nothing changed" in again["text"]
 
 
+def test_adding_a_known_url_again_keeps_what_the_command_leaves_out(bot, standin):
+    content(bot, standin, NEW_ADD)
+    before = asset_by_url(bot, NEW_URL)
+    assert before.description and before.tags
+    note = content(bot, standin, f'add {NEW_URL} "A sharper title" stage=decision')
+    after = asset_by_url(bot, NEW_URL)
+    assert "already in the library: updated" in note["text"]
+    assert after.title == "A sharper title" and after.stages == ["decision"]
+    assert (after.description, after.tags, after.content_type) == (before.description, before.tags, before.content_type)
+
+
 def test_a_near_duplicate_under_another_url_gets_a_warning(bot, standin):
     note = content(bot, standin, 'add https://freightline.example/guides/empty-miles-again "How to cut empty miles '
                                  'on regional routes" type=how-to desc="Practical ways to reduce deadhead miles on '

@@ -70,6 +70,10 @@ class Console:
         self.show(rec)
 
     def choose_stage(self, name: str) -> None:
+        if not name:
+            self.echo("Name the stage after :stage, e.g. :stage retention (awareness, consideration, decision, "
+                      "retention or advocacy).")
+            return
         try:
             stage = parse_stage(name)
         except UnknownName as exc:
