@@ -17,9 +17,13 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from recommender.cues import PRICE_WORDS_RU, TOLD_PEERS, alternation, cue_pattern, negated
 from recommender.textnorm import as_written, fold, is_han
+
+if TYPE_CHECKING:
+    from recommender.ranking import AssetView
 
 
 @dataclass(frozen=True)
@@ -186,23 +190,29 @@ def intents_in(text: str, stages: set[str] | frozenset[str]) -> dict[str, str]:
     return found
 
 
-def implied_content_types(text: str, likely_stages: set[str]) -> dict[str, str]:
-    """Content types the ask's behaviour calls for (key -> the words that show it), from the intents
-    of `likely_stages`."""
+def content_types_for(shown: dict[str, str]) -> dict[str, str]:
+    """The content types that serve the intents `shown` (intents_in: name -> words), each type with
+    the words of the first intent that names it."""
     found: dict[str, str] = {}
-    for name, words in intents_in(text, likely_stages).items():
+    for name, words in shown.items():
         for key in INTENT_BY_NAME[name].content_types:
             found.setdefault(key, words)
     return found
 
 
-def asset_intents(title: str, description: str, tags: tuple[str, ...], stages: tuple[str, ...]) -> frozenset[str]:
+def implied_content_types(text: str, likely_stages: set[str]) -> dict[str, str]:
+    """Content types the ask's behaviour calls for (key -> the words that show it), from the intents
+    of `likely_stages`."""
+    return content_types_for(intents_in(text, likely_stages))
+
+
+def asset_intents(view: AssetView) -> frozenset[str]:
     """The intents an asset serves: those of its own stages that its title, description or tags
     show ("Export your study data" → export, "Speak at the user summit" → speak). Ranking gives an
     asset a bonus where it serves an intent the ask shows (RankingConfig.intent_match_bonus), so
     that inside one content type the outage article comes before the export guide."""
-    text = f"{title}. {description}. {', '.join(t.split(':', 1)[-1] for t in tags)}"
-    return frozenset(name for name in intents_in(text, frozenset(stages)) if INTENT_BY_NAME[name].specific)
+    text = f"{view.title}. {view.description}. {view.tag_text}"
+    return frozenset(name for name in intents_in(text, frozenset(view.stages)) if INTENT_BY_NAME[name].specific)
 
 
 # An intent that more than this share of the assets of its stage show tells none of them apart (in a

@@ -106,7 +106,7 @@ class LibraryIndex:
             cues = {i: c for i, c in self._cues.items() if i in views}
             cues.update((a.id, asset_cues(views[a.id])) for a in rows)
             intents = {i: n for i, n in self._intents.items() if i in views}
-            intents.update((a.id, asset_intents(a.title, a.description, tuple(a.tags), tuple(a.stages))) for a in rows)
+            intents.update((a.id, asset_intents(views[a.id])) for a in rows)
             self._documents, self._titles, self.assets, self._cues = documents, titles, views, cues
             self._intents = intents
             self._stamps = {i: t for i, t in self._stamps.items() if i in views}

@@ -15,7 +15,7 @@ from content_library.vocabulary import STAGES
 from recommender.classifier import StageResult
 from recommender.config import DEFAULT, RankingConfig
 from recommender.cues import requested_content_types, requested_language
-from recommender.intents import implied_content_types, intents_in
+from recommender.intents import content_types_for, intents_in
 from recommender.library_index import LibraryIndex, stage_bits
 from recommender.query import Filters, Recommendation, prepare_text
 from recommender.ranking import AskContext, AssetView, Candidate, RankedItem, rank
@@ -157,9 +157,9 @@ class Pipeline:
             # language the embedder happens to place near the ask's.
             language = index.main_language
         demoted = dict.fromkeys(index.demoted.get(result.stage, ()), self.config.demotion)
-        likely = self.likely_stages(result)
+        shown = intents_in(text, self.likely_stages(result))
         return AskContext(language, index.main_language, requested_content_types(text), asked, demoted,
-                          implied_content_types(text, likely), frozenset(intents_in(text, likely)))
+                          content_types_for(shown), frozenset(shown))
 
     def match_strength(self, items: list[RankedItem], vector: np.ndarray) -> float | None:
         """How far the best item stands out: its cosine to the ask less the library's mean, in

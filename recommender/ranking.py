@@ -42,10 +42,14 @@ class AssetView:
         """The URL without the marks of the asset's language (see TRANSLATION)."""
         return language_neutral_url(self.url, self.language)
 
+    @cached_property
+    def tag_text(self) -> str:
+        """The tags as words, without their facet ("industry:pharma" -> "pharma")."""
+        return ", ".join(t.split(":", 1)[-1] for t in self.tags)
+
     def document_text(self) -> str:
         label = CONTENT_TYPE_BY_KEY[self.content_type].label if self.content_type in CONTENT_TYPE_BY_KEY else ""
-        tags = ", ".join(t.split(":", 1)[-1] for t in self.tags)
-        return f"{self.title}. {label}. {self.description} {tags}".strip()
+        return f"{self.title}. {label}. {self.description} {self.tag_text}".strip()
 
 
 @dataclass

@@ -80,7 +80,8 @@ def test_an_implied_type_ranks_first_among_equals_and_says_why():
     ("What is CAPA?", "Learn what corrective action means.", ("awareness",), set()),
 ])
 def test_an_asset_serves_the_intents_of_its_stages_that_its_text_shows(title, description, stages, expected):
-    assert asset_intents(title, description, (), stages) == expected
+    view = AssetView(1, title, "https://x.example/1", description, "knowledge_base", stages, (), "en")
+    assert asset_intents(view) == expected
 
 
 def test_the_asks_intents_are_those_of_the_likely_stages():
@@ -91,8 +92,8 @@ def test_the_asks_intents_are_those_of_the_likely_stages():
 
 def test_an_asset_serving_the_asks_intent_ranks_first_within_its_type():
     def kb(i, title):
-        return Candidate(AssetView(i, title, f"https://x.example/{i}", "", "knowledge_base", ("retention",), (), "en"),
-                         dense=0.8, vector=np.eye(3)[i], intents=asset_intents(title, "", (), ("retention",)))
+        view = AssetView(i, title, f"https://x.example/{i}", "", "knowledge_base", ("retention",), (), "en")
+        return Candidate(view, dense=0.8, vector=np.eye(3)[i], intents=asset_intents(view))
 
     cands = [kb(1, "Export your data"), kb(2, "What to do in an outage")]
     probs = {"awareness": 0.0, "consideration": 0.0, "decision": 0.0, "retention": 0.9, "advocacy": 0.1}
