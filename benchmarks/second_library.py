@@ -59,8 +59,10 @@ class BlindLibrary:
 
 
 BLIND_LIBRARIES = (
-    BlindLibrary("Blind library, round 8: Tolerix (quality management for manufacturers), asks in en / de / zh",
-                 "tolerix", "https://tolerix.example/"),
+    BlindLibrary("Blind library, round 9: Vatora (indirect tax and e-invoicing software), asks in en / de / zh",
+                 "vatora", "https://vatora.example/"),
+    BlindLibrary("Round 8's library: Tolerix (quality management for manufacturers); the round-8 changes were "
+                 "chosen on it", "tolerix", "https://tolerix.example/"),
     BlindLibrary("Round 7's library: Furrowly (farm management software); the round-7 changes were chosen on it",
                  "furrowly", "https://furrowly.example/"),
     BlindLibrary("Round 6's library: TrialVista (eClinical software); round 6's second pass was chosen on it",

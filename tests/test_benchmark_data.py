@@ -105,6 +105,9 @@ BLIND_HASHES = {
     "stage_blind_r8.yaml": "1b98e84220362bf8b30cf9909bdabf16681ca17be059fdc2e8e507e671449311",
     "library_tolerix.yaml": "212b9f69dc7a367a1cd8823b4abf9c6ca93effd1d2f4bee0ecd28b2105853cba",
     "queries_tolerix.yaml": "fa806ea8d2099bbce12ba61855534553eb41145fabaee76c92f1e26dc464d6a5",
+    "stage_blind_r9.yaml": "59f837f4d11cfb7486c1751ba196279e84ae3ff6fde9723afd67366b0d191122",
+    "library_vatora.yaml": "457e7353ca6eb1acd7eac5b35150cc886216320b430f1139bad8f84ed4aad38e",
+    "queries_vatora.yaml": "6566e0f8cc81276411705e080755e4c639d1619767de56a2c147e304b738069d",
 }
 
 
