@@ -126,6 +126,11 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "pentest", "pen test", "penetration test", "billing address", "billing details", "endereço de cobrança",
         "dados de faturamento", "datos de facturación", "adresse de facturation", "rechnungsadresse", "реквизит*",
         "开票信息", "開票資訊", "發票資訊", "cnpj", "役員会", "取締役会",
+        # A price or the paperwork of a public purchase asked for (a contrato menor, an ajuste direto,
+        # a bid bond), and an annual price for a term.
+        "preço", "preços", "precio", "precios", "grille tarifaire", "ajuste direto", "contrato menor",
+        "declaración responsable", "documentos de habilitação", "contratação pública", "gabarit de soumission",
+        "обеспечени* заявки", "извещени* о закупке", "年額", "支払い条件", "3年契約", "複数年契約",
     ),
     "retention": (
         "onboard*", "new customer", "just signed", "recently signed", "since signing", "signed last", "renewal", "renew*", "churn*",
@@ -202,6 +207,13 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "еще один отдел", "хотят подключить", "will auch ran", "wollen auch ran", "weiteren standort",
         "ausrollen auf", "quiere sumarse", "quieren sumarse", "también quiere usar", "veut aussi l'utiliser",
         "部門にも", "にも展開", "quer usar também", "querem usar também",
+        "upsell*", "up-sell*", "cross-sell*", "допродаж*", "кросс-продаж*", "增购", "加购", "扩容",
+        "zusätzliche lizenzen", "weitere lizenzen", "auch einsteigen", "licencias adicionales",
+        "licences supplémentaires", "licenças adicionais", "追加ライセンス",
+        # Our incident: the customer wants the post-mortem.
+        "post-mortem", "postmortem", "постмортем*", "incident report", "事故报告", "故障报告", "事故報告",
+        "informe del incidente", "rapport d'incident", "relatório do incidente", "störungsbericht", "障害報告",
+        "instabilidade", "fora do ar", "saiu do ar", "ログイン率",
     ),
     "advocacy": (
         "referr*", "refer ", "reference call*", "testimonial*", "promoter*", "nps", "happy customer",
@@ -269,6 +281,22 @@ BEHAVIOUR_CUES: dict[str, tuple[str, ...]] = {
         "hilft anderen nutzern", "帮其他用户", "帮别的用户", "帮其他客户", "帮别的客户", "отвечает новичкам",
         "помогает другим пользовател*", "помогает другим клиент*", "отвечает на вопросы других",
         *TOLD_PEERS, "bigger stage", "on stage", "bühne",
+        # Moderating or answering in our forum, writing tutorials for other users.
+        "moderator*", "moderates", "moderiert", "модератор*", "版主", "modérateur*", "moderador*", "答疑",
+        "帮新用户", "responde dúvida*", "responde preguntas", "répond aux questions", "wrote a tutorial",
+        "escreveu um tutorial", "a écrit un tutoriel", "escribió un tutorial",
+        # A post in their own channel nobody asked for, an abstract put to a conference.
+        "никто не просил", "никто его не просил", "никто её не просил", "никто ее не просил",
+        "никто их не просил", "в своём канале", "в своем канале", "у себя в телеграм*", "у себя в канале",
+        "in their newsletter", "on their blog", "on his blog", "on her blog", "a publié un fil", "published a thread",
+        "abstract", "presentado al congreso", "ponencia", "submitted an abstract", "abstract eingereicht",
+        # Beta and the advisory board.
+        "advisory board", "customer advisory", "顾问委员会", "顧問委員會", "консультативн* совет*", "kundenbeirat",
+        "beirat", "conselho consultivo", "consejo asesor", "comité consultatif", "beta program*", "beta tester*",
+        "内测", "ベータ",
+        # Their own story told as ours.
+        "当我们的案例", "當我們的案例", "當案例", "可以具名", "su caso de éxito", "leur cas client", "事例インタビュー",
+        "リファレンスコール", "取材",
     ),
 }
 # Cues of the sheet above whose negation says the same stage: a customer who may not renew ("won't
@@ -290,6 +318,8 @@ NEUTRAL_CUES: tuple[str, ...] = (
     "raised prices", "raised their prices", "raised the price", "raising prices", "raising their prices",
     "price increase*", "price hike*", "涨价", "提价", "价格上涨", "поднял* цен*", "повысил* цен*", "повышени* цен*",
     "рост цен*", "preiserhöhung*", "kündig*", "verlängerung",
+    "subida de precio*", "aumento de precio*", "aumento de preço*", "hausse de prix", "augmentation de prix",
+    "augmentation des prix", "aumento dos preços",
     # Asking how satisfied a customer is says nothing of advocacy: "хотим понять, насколько они довольны".
     "насколько они довольны", "насколько довольны", "довольны ли", "how happy they are", "how satisfied",
     "whether they're happy", "whether they are happy", "是否满意", "满不满意", "wie zufrieden",
@@ -351,7 +381,9 @@ _ELSEWHERE = re.compile(
     r"(competitor|incumbent|other vendor|another vendor|current vendor|current provider|old vendor|"
     r"excel|spreadsheets?|google sheets)"
     r"|^[^。；！？,，]{0,6}(竞品|别家|其他厂商|其他供应商|原供应商)"
-    r"|^[^.;!?,]{0,12}(?<!\w)(с|у) (конкурент\w*|другим поставщик\w*|текущим поставщик\w*)"
+    r"|^[^.;!?,]{0,12}(?<!\w)(с|у) (конкурент\w*|другим поставщик\w*|текущим поставщик\w*|текущим вендор\w*|"
+    r"нынешним вендор\w*|другим вендор\w*)"
+    r"|^[^.;!?]{0,40}(?<!\w)(the |their )?incumbent"
     r"|^[^.;!?,]{0,12}(?<!\w)(bei|mit) (dem |einem )?(wettbewerb\w*|konkurrenz\w*|anderen anbieter\w*|altanbieter\w*)")
 
 
@@ -362,7 +394,11 @@ _ELSEWHERE_BEFORE = re.compile(
     r"|their vendor|competitor\w*|incumbent|proveedor actual|éditeur actuel|fournisseur actuel|prestataire actuel"
     r"|fornecedor atual|текущ\w* поставщик\w*|нынешн\w* поставщик\w*|jetzig\w* anbieter\w*|aktuell\w* anbieter\w*"
     r"|bisherig\w* anbieter\w*)[^.;!?]{0,50}$"
-    r"|(现在用的|现有的|目前用的|原来的|現在用的|目前用的|現有的|竞品|競品)[^。；！？.;!?]{0,20}$"
+    r"|(现在用的|现有的|目前用的|原来的|現在用的|目前用的|現有的|竞品|競品|现在的|現在的|目前的|而家个|而家嘅|原厂)"
+    r"[^。；！？.;!?]{0,20}$"
+    r"|(?<!\w)(erp|crm|sistema|ferramenta|plataforma|software|proveedor|herramienta|logiciel|outil|système|fornecedor)"
+    r" (atual|actual|actuel|actuelle)[^.;!?]{0,50}$"
+    r"|(?<!\w)(bisherig\w*|текущ\w* вендор\w*|нынешн\w* вендор\w*)[^.;!?]{0,50}$"
     r"|(現在の(ベンダー|システム)|今使っている)[^。！？]{0,20}$")
 
 

@@ -45,6 +45,12 @@ RELATIONSHIP_CUES: dict[str, tuple[str, ...]] = {
         "recommandée par notre client", "recomendado por nuestro cliente", "recomendado por un cliente",
         "recomendada por nuestro cliente", "indicado por nosso cliente", "indicado por um cliente",
         "indicada por nosso cliente", "empfohlen von unserem kunden", "empfohlen von einem kunden",
+        # "Not ours" in each team's shorthand, and a former customer who stopped.
+        "not ours", "not our client", "not a client", "nicht kunde", "kein kunde", "nicht unser kunde",
+        "não é cliente", "no es cliente", "pas client", "不是我们的客户", "不是我們的客戶", "不是我们客户",
+        "非客户", "非客戶", "唔係我哋客", "唔係我哋嘅客", "当社未取引", "未取引", "取引なし", "не наш клиент",
+        "停用我们", "停用了我们", "转别家", "轉別家", "没跟我们续约", "沒跟我們續約", "没再续约", "沒再續約",
+        "since they walked", "since they left us",
     ),
     "customer": (
         "existing customer", "current customer", "our customer", "customer since", "client since",
