@@ -35,8 +35,15 @@ class RankingConfig:
     # Where the library has nothing in the rep's language, its main language (usually English) is what
     # the prospect can most likely read: a Russian ask gets the English ROI calculator before the Chinese one.
     fallback_language_bonus: float = 0.05
+    # An asset in neither of those languages (nor one the ask names) is one the prospect can most
+    # likely not read: a German ask in an English-Chinese library gets no Chinese ebook.
+    other_language_penalty: float = 0.1
     # The content type the prospect asked for by name ("asked for case studies") comes first.
     requested_type_bonus: float = 0.15
+    # … whatever its stage: a customer's new department asking for "a case study and pricing" wants
+    # them, not the retention shelf. A type named in the ask fits the stage at least this well
+    # (stage fit is 0..1, relative to the top stage).
+    requested_type_fit: float = 0.8
     # Less for a type the ask's behaviour calls for (recommender.intents: "posted about us" → a review
     # request), where its stage is likely.
     implied_type_bonus: float = 0.12

@@ -179,6 +179,8 @@ def score(candidates: list[Candidate], probabilities: dict[str, float], ask: Ask
         if c.asset.stages not in fits:
             fits[c.asset.stages] = stage_fit(c.asset, probabilities)
         fit, fit_stage = fits[c.asset.stages]
+        if ask.requested.get(c.asset.content_type):
+            fit = max(fit, config.requested_type_fit)
         value = config.stage_weight * fit + (1 - config.stage_weight) * relevance
         value -= ask.demoted.get(c.asset.id, 0.0)
         if ask.language:
@@ -187,6 +189,8 @@ def score(candidates: list[Candidate], probabilities: dict[str, float], ask: Ask
                 value += config.language_bonus
             elif asset_language == ask.fallback_language:
                 value += config.fallback_language_bonus
+            elif asset_language != ask.requested_language:
+                value -= config.other_language_penalty
         if ask.requested.get(c.asset.content_type):
             value += config.requested_type_bonus
         elif ask.implied.get(c.asset.content_type):

@@ -1,10 +1,13 @@
 """Recommendation behaviour on the shipped sample library with the default (real) embedder."""
 
+import dataclasses
+
 import pytest
 
 from bot.app.asks import Asks, Origin
 from content_library.db import make_engine, migrate
 from content_library.files import import_records
+from recommender.config import DEFAULT
 from recommender.engine import Recommender
 from recommender.query import MAX_TEXT, EmptyQuery, Filters
 from recommender.ranking import AskContext, AssetView, Candidate, rank, stage_fit
@@ -285,7 +288,7 @@ def test_an_ask_in_a_language_the_library_lacks_gets_its_main_language(sample_re
     """The sample library has nothing in Japanese, Korean or German: its main language (English)
     comes first, not whichever language the embedder places near the ask (Chinese, for these)."""
     items = sample_recommender.recommend(text, k=5).items
-    assert [i.asset.language for i in items[:3]] == ["en"] * 3
+    assert [i.asset.language for i in items] == ["en"] * 5  # nothing in Chinese, which they cannot read
     assert not any(i.asset.language == "zh" and any(v.language == "en" for v in i.versions) for i in items)
 
 
@@ -348,3 +351,58 @@ def test_a_chinese_ask_for_a_sandbox_gets_the_english_trial_before_unrelated_chi
     rec = sample_recommender.recommend("客户的IT想要一个sandbox测一下API，然后再决定")
     types = [i.asset.content_type for i in rec.items]
     assert "free_trial" in types[:3], types
+
+
+def test_an_asset_in_a_language_the_prospect_cannot_read_comes_after_those_they_can():
+    """A German ask in an English-Chinese library: the Chinese ebook loses other_language_penalty
+    on top of the English one's fallback bonus, so it no longer stands among the first."""
+    probs = {"awareness": 1.0, "consideration": 0.0, "decision": 0.0, "retention": 0.0, "advocacy": 0.0}
+
+    def view(i, language):
+        return AssetView(i, f"t{i}", f"https://x/{i}", "", "ebook", ("awareness",), (), language)
+
+    cands = [Candidate(view(1, "zh"), dense=0.90), Candidate(view(2, "en"), dense=0.60),
+             Candidate(view(3, "en"), dense=0.0)]
+    ask = AskContext(language="en", fallback_language="en")
+    assert [i.asset.id for i in rank(cands, probs, k=3, ask=ask)] == [2, 1, 3]
+    without = dataclasses.replace(DEFAULT, other_language_penalty=0.0)
+    assert [i.asset.id for i in rank(cands, probs, k=3, ask=ask, config=without)][0] == 1
+    # A language the ask names by name is readable: no penalty for it.
+    named = rank(cands, probs, k=3, ask=AskContext(language="en", fallback_language="en", requested_language="zh"))
+    assert named[0].asset.id == 1
+
+
+def test_a_type_asked_for_by_name_counts_whatever_its_stage():
+    """A customer's new department asks for a case study and pricing: the named types come before the
+    retention shelf, though their stages are a prospect's."""
+    probs = {"awareness": 0.0, "consideration": 0.02, "decision": 0.02, "retention": 0.96, "advocacy": 0.0}
+    cands = [Candidate(_view(1, "onboarding_guide", ["retention"]), dense=0.8),
+             Candidate(_view(2, "case_study", ["consideration"]), dense=0.8),
+             Candidate(_view(3, "knowledge_base", ["retention"]), dense=0.8)]
+    plain = rank(cands, probs, k=3)
+    assert plain[-1].asset.id == 2
+    items = rank(cands, probs, k=3, ask=AskContext(requested={"case_study": "case study"}))
+    assert items[0].asset.id == 2
+    assert items[0].stage_fit == pytest.approx(DEFAULT.requested_type_fit)
+
+
+def test_an_ask_whose_want_the_library_lacks_says_so_and_one_it_serves_names_it(sample_recommender):
+    """The sample library has no export article: the answer says so instead of passing off the
+    satisfaction survey as one. It does have a call for speakers."""
+    export = sample_recommender.recommend("Existing customer, they want to export all their shipment data to CSV")
+    assert export.stage.stage == "retention" and export.items
+    assert [(w.intent, w.in_library) for w in export.wants] == [("export", False)]
+    assert export.to_dict()["wants"] == [{"intent": "export", "label": "exporting their data", "words": "export",
+                                          "in_library": False}]
+    chinese = sample_recommender.recommend("老客户想把所有数据导出成Excel")
+    assert [(w.intent, w.words, w.in_library) for w in chinese.wants] == [("export", "导出", False)]
+    speak = sample_recommender.recommend("Happy customer wants to speak at our user conference")
+    assert [(w.intent, w.in_library) for w in speak.wants] == [("speak", True)]
+    assert speak.items[0].asset.content_type in {"event", "advocacy_program"}
+
+
+def test_a_customers_new_department_gets_the_case_study_and_pricing_it_asked_for(sample_recommender):
+    rec = sample_recommender.recommend("Existing customer, their finance team wants in too and asked for a case "
+                                       "study and pricing for 20 more seats")
+    assert rec.stage.stage == "retention"
+    assert {"case_study", "pricing"} <= {i.asset.content_type for i in rec.items}
