@@ -44,6 +44,16 @@ def find_asset(session: Session, ref: str) -> Asset:
     return asset
 
 
+def asset_at(session: Session, url: str | None) -> Asset | None:
+    """The asset at `url`, its row locked for this transaction where the database can; None when
+    there is none or `url` is no valid URL (validation says why when the record is saved)."""
+    try:
+        url = validate_url(url or "")
+    except ValidationError:
+        return None
+    return session.exec(select(Asset).where(Asset.url == url).with_for_update()).first()
+
+
 def save(session: Session, record: AssetInput, actor: str) -> Saved:
     """Add the asset, or update the one with the same URL."""
     result = upsert_assets(session, [record], actor)

@@ -16,6 +16,8 @@ from content_library.languages import base_language, detect_language
 from content_library.models import Asset, QueryLog, StageCorrection
 from content_library.repository import DigestRecords
 from content_library.vocabulary import CONTENT_TYPES, STAGES, content_types, type_label
+from recommender.intents import LABELS, asset_intents, intents_in, served, wants
+from recommender.ranking import AssetView
 from recommender.stages import CANONICAL
 
 # An ask is weakly served when its best asset stood out from the library by less than this many
@@ -48,6 +50,19 @@ class Topic:
     example: str
     stage: str
     priority: str
+    ask_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class WantedGap:
+    """Asks that wanted something specific of their stage (recommender.intents: exporting their
+    data, speaking at an event) that no asset of the library is about."""
+
+    intent: str
+    label: str
+    stage: str
+    count: int
+    example: str
     ask_ids: list[int] = field(default_factory=list)
 
 
@@ -101,6 +116,7 @@ class Digest:
     disliked: list[AssetNote]
     headline: list[str]
     review_interval_days: int
+    wanted: list[WantedGap] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -158,6 +174,22 @@ def topics(asks: list[QueryLog], embedder) -> list[Topic]:
     return sorted(found, key=lambda t: (-t.count, t.example))
 
 
+def wanted_gaps(asks: list[QueryLog], assets: list[Asset]) -> list[WantedGap]:
+    """The intents the asks showed (each of its own stage) that no asset serves, most asked first."""
+    in_library = served({a.id: asset_intents(AssetView(a.id, a.title, a.url, a.description, a.content_type,
+                                                       tuple(a.stages), tuple(a.tags), a.language))
+                         for a in assets})
+    found: dict[tuple[str, str], list[QueryLog]] = defaultdict(list)
+    for q in asks:
+        stage = _stage_of(q)
+        for want in wants(intents_in(q.text, {stage}), stage, in_library):
+            if not want.in_library:
+                found[(want.intent, stage)].append(q)
+    gaps = [WantedGap(intent, LABELS.get(intent, intent), stage, len(qs), qs[-1].text[:300], sorted(q.id for q in qs))
+            for (intent, stage), qs in found.items()]
+    return sorted(gaps, key=lambda g: (-g.count, g.stage, g.intent))
+
+
 def period_bounds(now: datetime, since: timedelta) -> dict[str, datetime]:
     """The moments the digest's reads need (see repository.digest_records)."""
     return {"before": now - 2 * since, "start": now - since, "now": now, "horizon": now - timedelta(days=UNUSED_DAYS)}
@@ -184,7 +216,7 @@ def build_digest(records: DigestRecords, embedder, *, now: datetime, since: time
         r.unused = sum(1 for x in unused if r.stage in stages_of[x.id])
         r.disliked = sum(1 for x in disliked if r.stage in stages_of[x.id])
     digest = Digest(start, now, len(assets), len(asks), len(asks_before), reports, topics(weak, embedder),
-                    dict(overrides), stale, unused, disliked, [], review_interval_days)
+                    dict(overrides), stale, unused, disliked, [], review_interval_days, wanted_gaps(asks, assets))
     digest.headline = headline(digest)
     return digest
 
@@ -252,6 +284,10 @@ def headline(d: Digest) -> list[str]:
         if t.priority != "Low":
             candidates.append((t.count * 2.0, f"{t.count} asks like “{t.example[:120]}” were served poorly "
                                               f"({CANONICAL[t.stage].label.lower()} stage)."))
+    for g in d.wanted:
+        if g.count >= 2:
+            candidates.append((g.count * 2.2, f"{g.count} asks wanted {g.label} ({CANONICAL[g.stage].label.lower()} "
+                                              "stage), and nothing in the library is about it."))
     for r in d.stages:
         label = CANONICAL[r.stage].label
         if r.assets == 0:

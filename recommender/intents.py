@@ -168,6 +168,35 @@ INTENTS: tuple[Intent, ...] = (
 
 INTENT_BY_NAME = {intent.name: intent for intent in INTENTS}
 
+# What each specific intent is, in the words an answer and the digest use ("Asks for: exporting
+# their data").
+LABELS: dict[str, str] = {
+    "public praise": "praising us in public", "review": "writing a review", "speak": "speaking at an event",
+    "refer": "referring others", "reference": "being a reference or a customer story",
+    "community": "the user community", "advisory": "a customer advisory board or beta",
+    "perks": "loyalty perks", "support problem": "help with a support problem", "new users": "setting up new users",
+    "training": "training", "export": "exporting their data", "renewal": "a renewal, price or contract question",
+    "adoption": "getting people to use it", "security review": "a security or data-protection review",
+    "business case": "a business case or the paperwork", "try it": "trying it on their own data",
+    "price": "the price", "discount": "a discount or offer", "see it live": "a live demo",
+    "look around alone": "seeing the product on their own", "independent opinion": "independent reviews",
+    "compare": "a comparison", "proof": "proof from similar companies", "requirements": "requirements and integrations",
+}
+
+
+@dataclass(frozen=True)
+class Want:
+    """A specific intent the ask shows, the words that show it, and whether any asset of the library
+    serves it (its title, description or tags show it: asset_intents)."""
+
+    intent: str
+    words: str
+    in_library: bool
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.intent, self.intent)
+
 
 @lru_cache(maxsize=1)
 def _compiled() -> tuple[re.Pattern[str], ...]:
@@ -213,6 +242,18 @@ def asset_intents(view: AssetView) -> frozenset[str]:
     that inside one content type the outage article comes before the export guide."""
     text = f"{view.title}. {view.description}. {view.tag_text}"
     return frozenset(name for name in intents_in(text, frozenset(view.stages)) if INTENT_BY_NAME[name].specific)
+
+
+def served(intents: Mapping[int, frozenset[str]]) -> frozenset[str]:
+    """Every intent some asset serves (`intents`: asset id -> asset_intents)."""
+    return frozenset().union(*intents.values()) if intents else frozenset()
+
+
+def wants(shown: dict[str, str], stage: str, in_library: frozenset[str]) -> list[Want]:
+    """The specific intents of `stage` among those `shown` (intents_in: name -> words), each saying
+    whether the library serves it (`in_library`: served)."""
+    return [Want(name, words, name in in_library) for name, words in shown.items()
+            if INTENT_BY_NAME[name].stage == stage and INTENT_BY_NAME[name].specific]
 
 
 # An intent that more than this share of the assets of its stage show tells none of them apart (in a

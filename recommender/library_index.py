@@ -23,7 +23,7 @@ from content_library.repository import active_stamps, assets_by_ids, demoted_ass
 from content_library.vocabulary import STAGES
 from recommender.config import DEFAULT, RankingConfig
 from recommender.embedder import Embedder
-from recommender.intents import asset_intents, distinctive
+from recommender.intents import asset_intents, distinctive, served
 from recommender.language_bias import language_directions
 from recommender.lexical import BM25Index
 from recommender.ranking import AssetView
@@ -68,6 +68,7 @@ class LibraryIndex:
         self._cues: dict[int, frozenset[str]] = {}  # id -> the behaviour cues of its title and description
         self._intents: dict[int, frozenset[str]] = {}  # id -> the intents it serves (intents.asset_intents)
         self.intents: dict[int, frozenset[str]] = {}  # id -> those of them that tell it apart (intents.distinctive)
+        self.served_intents: frozenset[str] = frozenset()
         self._stamps: dict[int, datetime] = {}  # id -> updated_at of the snapshot's copy
         self._documents: dict[int, tuple[str, str]] = {}  # id -> (hash of the indexed text, indexed text)
         self._titles: dict[int, tuple[str, str]] = {}  # id -> (hash of the title, title)
@@ -136,6 +137,7 @@ class LibraryIndex:
         self.languages = frozenset(languages)
         self.topic = topic_cues((self._cues[i], v.stages, v.base_language) for i, v in views.items())
         self.intents = distinctive(self._intents, {i: v.stages for i, v in views.items()})
+        self.served_intents = served(self._intents)  # every intent some asset serves (an ask's Want)
 
     def rebuild(self) -> int:
         """Re-embed every active asset from scratch (e.g. after changing the model settings)."""

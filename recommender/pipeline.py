@@ -15,7 +15,7 @@ from content_library.vocabulary import STAGES
 from recommender.classifier import StageResult
 from recommender.config import DEFAULT, RankingConfig
 from recommender.cues import requested_content_types, requested_language
-from recommender.intents import content_types_for, intents_in
+from recommender.intents import content_types_for, intents_in, wants
 from recommender.library_index import LibraryIndex, stage_bits
 from recommender.query import Filters, Recommendation, prepare_text
 from recommender.ranking import AskContext, AssetView, Candidate, RankedItem, rank
@@ -74,10 +74,14 @@ class Pipeline:
                 result.no_signal = False
             candidates = self.retrieve(text, vector, result, filters, offset)
             terms = self.index.lexical.query_words(text)
-            items = rank(candidates, result.probabilities, k, offset, self._ask_context(text, result), self.config,
+            shown = intents_in(text, self.likely_stages(result))
+            items = rank(candidates, result.probabilities, k, offset, self._ask_context(text, result, shown),
+                         self.config,
                          matched_terms=lambda a: self.index.lexical.matched_terms(terms, self.index.positions[a.id]))
             strength = self.match_strength(items, vector)
-        return Recommendation(text, truncated, result, items, match_strength=strength, library_empty=empty)
+            wanted = wants(shown, result.stage, self.index.served_intents) if not empty else []
+        return Recommendation(text, truncated, result, items, match_strength=strength, library_empty=empty,
+                              wants=wanted)
 
     # -- retrieve ----------------------------------------------------------------------------------
     def _allowed(self, filters: Filters) -> np.ndarray | None:
@@ -146,7 +150,8 @@ class Pipeline:
                 for n, (v, d, b) in enumerate(zip(views, dense.tolist(), lexical.tolist(), strict=True))]
 
     # -- rank --------------------------------------------------------------------------------------
-    def _ask_context(self, text: str, result: StageResult) -> AskContext:
+    def _ask_context(self, text: str, result: StageResult, shown: dict[str, str]) -> AskContext:
+        """`shown`: the intents of the likely stages the ask shows (intents.intents_in)."""
         index = self.index
         # The language the text asks for ("pricing in Russian") before the one it is written in.
         asked = requested_language(text)
@@ -157,7 +162,6 @@ class Pipeline:
             # language the embedder happens to place near the ask's.
             language = index.main_language
         demoted = dict.fromkeys(index.demoted.get(result.stage, ()), self.config.demotion)
-        shown = intents_in(text, self.likely_stages(result))
         return AskContext(language, index.main_language, requested_content_types(text), asked, demoted,
                           content_types_for(shown), frozenset(shown))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from recommender.classifier import StageResult
+from recommender.intents import Want
 from recommender.ranking import RankedItem
 
 MAX_TEXT = 10_000
@@ -56,7 +57,15 @@ class Recommendation:
     match_strength: float | None = None
     # Whether the library had no active asset at all when the ask was answered.
     library_empty: bool = False
+    # The specific intents of the stage the ask shows ("export" from "导出成Excel"), and whether the
+    # library serves each: one it does not is said in the answer and counted by the digest.
+    wants: list[Want] = field(default_factory=list)
+
+    def unserved(self) -> list[Want]:
+        return [w for w in self.wants if not w.in_library]
 
     def to_dict(self) -> dict:
         return {**self.stage.to_dict(), "no_signal": self.stage.no_signal, "truncated": self.truncated,
+                "wants": [{"intent": w.intent, "label": w.label, "words": w.words, "in_library": w.in_library}
+                          for w in self.wants],
                 "items": [i.to_dict() for i in self.items]}

@@ -14,6 +14,7 @@ from bot.slack.mrkdwn import escape, link, to_plain
 from content_library.models import QueryLog
 from content_library.vocabulary import STAGES
 from recommender.classifier import Evidence, StageResult
+from recommender.intents import Want
 from recommender.query import Recommendation
 from recommender.ranking import AssetView, RankedItem
 
@@ -152,3 +153,19 @@ def test_other_language_versions_are_linked_beside_the_asset_and_never_break_the
     blocks = to_dicts(answer_blocks(rec([hostile])))
     assert all(len(t) <= 3000 for t in walk_texts(blocks))
     assert "also in" in json.dumps(blocks) and "and 2 more" in json.dumps(blocks)  # languages without links
+
+
+def test_what_the_ask_wants_is_said_and_a_want_the_library_lacks_is_said_first():
+    served = Recommendation("their admin <!here> wants pricing", False, result(), [item(1)], query_id=1,
+                            wants=[Want("price", "pricing <!here>", True)])
+    text = json.dumps(to_dicts(answer_blocks(served)), ensure_ascii=False)
+    assert "Asks for: the price (“pricing &lt;!here&gt;”)." in text and "<!here>" not in text
+    missing = Recommendation("wants to export", False, result(), [item(1)], query_id=1,
+                             wants=[Want("compare", "vs", True), Want("export", "export", False)])
+    contexts = [e["text"] for b in to_dicts(answer_blocks(missing)) if b["type"] == "context" for e in b["elements"]]
+    note = next(t for t in contexts if "Nothing in the library" in t)
+    assert "about exporting their data yet (“export”)" in note and "closest consideration assets" in note
+    assert "Asks for" not in json.dumps(contexts)
+    # No assets, no "closest assets".
+    empty = Recommendation("wants to export", False, result(), [], query_id=1, wants=[Want("export", "export", False)])
+    assert "Nothing in the library" not in json.dumps(to_dicts(answer_blocks(empty)))

@@ -320,3 +320,22 @@ def test_recommend_table_names_the_other_language_versions(seeded):
     assert result.exit_code == 0, result.output
     assert "https://freightline.example/pricing" in result.output
     assert "also in: " in result.output and "https://freightline.example/ru/pricing" in result.output
+
+
+def test_classify_says_when_it_cannot_tell_and_when_it_cut_the_text():
+    vague = run("classify", "Dana, Tuesday 3pm, Acme Freight")
+    assert vague.exit_code == 0 and vague.output.startswith("Can't tell the stage from this.")
+    assert "confidence" not in vague.output and "Describe them" in vague.output
+    long = run("classify", "the customer asked about pricing. " * 400)
+    assert long.exit_code == 0 and long.stdout.startswith("Decision")
+    assert "warning" in long.stderr and "10,000" in long.stderr
+
+
+def test_recommend_says_when_the_library_has_nothing_about_what_is_wanted(seeded):
+    result = run("recommend", "Existing customer, they want to export all their shipment data to CSV")
+    assert result.exit_code == 0
+    assert "Nothing in the library is about exporting their data yet (“export”)" in result.output
+    served = run("recommend", "Happy customer wants to speak at our user conference")
+    assert "Asks for: speaking at an event (“speak at”)." in served.output
+    data = json.loads(run("recommend", "老客户想把所有数据导出成Excel", "--json").output)
+    assert data["wants"] == [{"intent": "export", "label": "exporting their data", "words": "导出", "in_library": False}]

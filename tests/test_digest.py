@@ -249,6 +249,32 @@ def test_asks_in_a_language_the_library_lacks_are_a_gap_in_that_language(engine,
     assert "no content in: es, ja" in render(d, "text")
 
 
+def test_asks_for_what_no_asset_is_about_are_listed_and_lead_the_headline(engine, e5):
+    with Session(engine) as session:
+        for n, (stage, ctype, title) in enumerate([
+                ("awareness", "ebook", "Freight basics"), ("consideration", "case_study", "A carrier's story"),
+                ("decision", "pricing", "Pricing"), ("retention", "knowledge_base", "Fixing every error message"),
+                ("advocacy", "event", "Speak at our summit")]):
+            session.add(Asset(title=title, url=f"https://example.com/{n}", content_type=ctype, stages=[stage],
+                              language="en", created_at=OLD))
+        for text, stage in (("customer wants to export all their data", "retention"),
+                            ("客户要把数据全部导出成Excel", "retention"),
+                            ("customer keeps getting an error on login", "retention"),
+                            ("wants to speak at the summit", "advocacy")):
+            session.add(QueryLog(text=text, predicted_stage=stage, confidence=0.9, match_strength=2.5,
+                                 asset_ids=[1], scores=[0.5], created_at=NOW - timedelta(days=1)))
+        session.commit()
+        d = digest(session, e5)
+    assert [(g.intent, g.label, g.stage, g.count) for g in d.wanted] == [
+        ("export", "exporting their data", "retention", 2)]
+    assert d.wanted[0].example == "客户要把数据全部导出成Excel"
+    assert d.headline[0] == "2 asks wanted exporting their data (retention stage), and nothing in the library is about it."
+    text = render(d, "text")
+    assert "Asked for, and nothing in the library is about it" in text and "2× exporting their data (retention)" in text
+    assert "2× exporting their data (retention)" in json.dumps(digest_blocks(d), ensure_ascii=False)
+    assert json.loads(render(d, "json"))["wanted"][0]["count"] == 2
+
+
 # -- schedule ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("cron,tz,now,expected", [
     ("0 9 * * 1", "UTC", "2026-11-23T08:00:00+00:00", "2026-11-23T09:00:00+00:00"),  # Monday, before 9

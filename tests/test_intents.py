@@ -4,7 +4,16 @@ import numpy as np
 import pytest
 
 from recommender.config import DEFAULT
-from recommender.intents import INTENTS, asset_intents, distinctive, implied_content_types, intents_in
+from recommender.intents import (
+    INTENTS,
+    LABELS,
+    asset_intents,
+    distinctive,
+    implied_content_types,
+    intents_in,
+    served,
+    wants,
+)
 from recommender.ranking import AskContext, AssetView, Candidate, rank
 
 ALL = {"awareness", "consideration", "decision", "retention", "advocacy"}
@@ -110,3 +119,20 @@ def test_an_intent_most_assets_of_its_stage_show_tells_none_apart():
     intents |= {i: frozenset() for i in range(6, 10)}
     kept = distinctive(intents, stages)
     assert kept[5] == {"compare"} and kept[0] == frozenset()  # 6 of 10 show "requirements": too common
+
+
+def test_what_the_ask_wants_says_whether_the_library_serves_it():
+    text = "existing customer, their system went down and now they want to export everything"
+    shown = intents_in(text, {"retention"})
+    found = wants(shown, "retention", served({1: frozenset({"support problem"}), 2: frozenset()}))
+    assert [(w.intent, w.words, w.in_library) for w in found] == [("support problem", "went down", True),
+                                                                  ("export", "export", False)]
+    assert found[1].label == "exporting their data"
+    # Another stage's intents, and the unspecific "learn", are no want of this one.
+    assert wants(shown, "advocacy", frozenset()) == []
+    assert wants(intents_in("wants to learn what a TMS is", {"awareness"}), "awareness", frozenset()) == []
+    assert served({}) == frozenset()
+
+
+def test_every_specific_intent_has_words_for_the_answer():
+    assert {i.name for i in INTENTS if i.specific} <= set(LABELS)

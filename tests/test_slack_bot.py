@@ -92,6 +92,13 @@ def test_journey_acks_at_once_then_answers_with_stage_evidence_and_assets(bot, s
     assert logged.predicted_stage == "consideration" and len(logged.asset_ids) == len(assets)
 
 
+def test_an_ask_for_what_the_library_lacks_is_told_so_in_slack(bot, standin):
+    _, answer = ask(bot, standin, "Existing customer, they want to export all their shipment data to CSV", name="gap")
+    notes = [e["text"] for b in answer["blocks"] if b["type"] == "context" for e in b["elements"]]
+    assert any("Nothing in the library is about exporting their data yet" in n for n in notes)
+    assert assets_of(answer)  # the closest assets are still shown
+
+
 class GatedEmbedder:
     """The real embedder behind a gate: no answer can be worked out until the test opens it."""
 

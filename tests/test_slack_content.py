@@ -90,6 +90,9 @@ def test_adding_a_known_url_again_keeps_what_the_command_leaves_out(bot, standin
     assert "already in the library: updated" in note["text"]
     assert after.title == "A sharper title" and after.stages == ["decision"]
     assert (after.description, after.tags, after.content_type) == (before.description, before.tags, before.content_type)
+    refused = content(bot, standin, f'add {NEW_URL} "Another title" type=pricng')
+    assert "unknown content type 'pricng'" in refused["text"]
+    assert asset_by_url(bot, NEW_URL).title == "A sharper title"  # nothing half-written
 
 
 def test_a_near_duplicate_under_another_url_gets_a_warning(bot, standin):

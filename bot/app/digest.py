@@ -126,6 +126,10 @@ def render_lines(d: Digest, bullet: str = "-", strong=lambda s: s) -> list:
             lines.append(f"{bullet} [{t.priority}] {t.count}× {CANONICAL[t.stage].label.lower()}: “{shorten(t.example, 160)}”")
     else:
         lines.append(strong("No poorly served asks this week."))
+    if d.wanted:
+        lines.append(strong("Asked for, and nothing in the library is about it"))
+        for g in d.wanted[:8]:
+            lines.append(f"{bullet} {g.count}× {g.label} ({CANONICAL[g.stage].label.lower()}): “{shorten(g.example, 160)}”")
     if d.overrides:
         lines.append("Stage corrections: " + ", ".join(f"{k} {v}×" for k, v in sorted(d.overrides.items())))
     lines.append("")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.app.wording import EXAMPLE, NO_SIGNAL, format_confidence
+from bot.app.wording import EXAMPLE, NO_SIGNAL, format_confidence, wants_sentence
 from bot.slack import ids
 from bot.slack.buttons import AssetValue, MoreValue, StageValue
 from bot.slack.mrkdwn import escape, link, quote_block, shorten
@@ -151,6 +151,9 @@ def answer_blocks(rec: Recommendation, framework: str = "canonical", *, offset: 
         notes.append(evidence)
     if rec.truncated:
         notes.append(f"Your description was longer than {MAX_TEXT:,} characters; I used the start of it.")
+    wants = wants_sentence(rec.wants, display(s.stage, framework)) if rec.items and not s.no_signal else None
+    if wants:
+        notes.append(escape(wants))
     if notes:
         blocks.append(context(elements=[mrkdwn_text(n) for n in notes]))
     if s.no_signal:

@@ -42,6 +42,11 @@ def digest_blocks(d: Digest) -> list[dict]:
                  for t in d.topics[:8]]
         blocks.append(section({"type": "mrkdwn", "text": shorten_lines(
             "*Asked for, served poorly*\n" + "\n".join(lines))}))
+    if d.wanted:
+        lines = [f"{g.count}× {escape(g.label)} ({CANONICAL[g.stage].label.lower()}): “{escape(shorten(g.example, 160))}”"
+                 for g in d.wanted[:8]]
+        blocks.append(section({"type": "mrkdwn", "text": shorten_lines(
+            "*Asked for, and nothing in the library is about it*\n" + "\n".join(lines))}))
     health = []
     if d.stale:
         health.append(f"{len(d.stale)} not reviewed for {d.review_interval_days}+ days: " + ", ".join(

@@ -8,11 +8,11 @@ import sys
 import click
 
 from bot.app.asks import Origin
-from bot.app.wording import EMPTY_LIBRARY, format_confidence
+from bot.app.wording import EMPTY_LIBRARY, EXAMPLE, NO_SIGNAL, format_confidence
 from bot.terminal.jsonl import each_line
 from bot.terminal.options import Failure, language_option, runtime, stage_option, type_option
 from bot.terminal.render import render_recommendation
-from recommender.query import EmptyQuery, Filters
+from recommender.query import MAX_TEXT, EmptyQuery, Filters
 from recommender.stages import display
 
 CLI = Origin("cli")
@@ -78,17 +78,28 @@ def classify(ctx, text, as_json, jsonl) -> None:
         result = asks.classify(text)
     except EmptyQuery as exc:
         raise Failure(str(exc)) from exc
+    if len(text.strip()) > MAX_TEXT:
+        click.echo(f"journeybot: warning: the text is over {MAX_TEXT:,} characters; only the start was used", err=True)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     framework = runtime(ctx).framework
-    click.echo(f"{display(result.stage, framework)} — confidence {format_confidence(result.confidence)}"
-               + (f" (unsure: could be {display(result.runner_up(), framework)})" if result.unsure else ""))
+    if result.no_signal:
+        click.echo(f"Can't tell the stage from this. {NO_SIGNAL} Describe them, e.g. “{EXAMPLE}”.")
+        click.echo("If it is about a prospect at all, it reads most like:")
+    else:
+        click.echo(f"{display(result.stage, framework)} — confidence {format_confidence(result.confidence)}"
+                   + (f" (unsure: could be {display(result.runner_up(), framework)})" if result.unsure else ""))
     for stage, p in sorted(result.probabilities.items(), key=lambda kv: -kv[1]):
         click.echo(f"  {stage:<14} {p:6.1%}")
+    top = max(result.probabilities.values())
+    if not result.no_signal and result.confidence < top - 0.005:
+        # Confidence is the top probability less the chance that the text says nothing of a stage.
+        click.echo(f"  Confidence is below the top probability ({top:.1%}): it takes out the "
+                   f"{1 - result.confidence / top:.0%} chance that the text says nothing about the stage.")
     if result.evidence:
         click.echo("Evidence: " + "; ".join(f"“{e.phrase}” → {e.stage}" for e in result.evidence))
-    else:
+    elif not result.no_signal:
         click.echo("Evidence: no explicit signal words; judged on the overall meaning.")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.app.wording import EMPTY_LIBRARY, EXAMPLE, NO_SIGNAL, format_confidence
+from bot.app.wording import EMPTY_LIBRARY, EXAMPLE, NO_SIGNAL, format_confidence, wants_sentence
 from content_library.vocabulary import STAGES, type_label
 from recommender.query import Recommendation
 from recommender.stages import display
@@ -38,6 +38,9 @@ def render_recommendation(rec: Recommendation, framework: str = "canonical", off
         lines.append(EMPTY_LIBRARY if rec.library_empty else
                      "No matching assets in the library. Try fewer filters, or ask a marketer to add content.")
         return "\n".join(lines)
+    wants = wants_sentence(rec.wants, display(s.stage, framework))
+    if wants:
+        lines.append(textwrap.fill(wants, width=100, initial_indent="  ", subsequent_indent="  "))
     lines.append("")
     for n, item in enumerate(rec.items, start=offset + 1):
         a = item.asset

@@ -8,7 +8,7 @@ from bot.app.content.syntax import CommandSyntaxError
 from bot.app.text import Code, Link, Rich, shorten, strong
 from content_library import content_types
 from content_library.db import session_scope
-from content_library.editing import NotFound, find_asset, save, set_archived, update, verify
+from content_library.editing import asset_at, find_asset, save, set_archived, update, verify
 from content_library.models import Asset
 from content_library.validation import normalise_tag, validate_asset
 from content_library.vocabulary import parse_content_type, parse_stages, type_label
@@ -62,20 +62,7 @@ def add(lib, call) -> Reply:
         return Reply(["Opening the form…"], form=add_form(lib, url, parsed.options, call.channel))
     record = {"url": url, "title": title}
     record.update({OPTION_FIELDS[k]: v for k, v in parsed.options.items()})
-    return save_record(lib, with_kept_fields(lib, record), call.user)
-
-
-def with_kept_fields(lib, record: dict) -> dict:
-    """A quick add of a URL already in the library changes what it names and keeps the rest: a
-    description, tags or stages left out of the command are not wiped."""
-    try:
-        with session_scope(lib.engine) as session:
-            current = find_asset(session, record.get("url") or "")
-            kept = {"description": current.description, "tags": list(current.tags), "stages": list(current.stages),
-                    "content_type": current.content_type, "language": current.language}
-    except NotFound:
-        return record
-    return {**kept, **record}
+    return save_record(lib, record, call.user, merge=True)
 
 
 def add_form(lib, url: str | None, options: dict, channel: str | None) -> AssetForm:
@@ -108,11 +95,17 @@ def suggest_values(lib, current: dict) -> dict:
     return values
 
 
-def save_record(lib, record: dict, user: str | None) -> Reply:
-    """Validate and upsert by URL; warn about near-duplicates under other URLs."""
-    asset_input = validate_asset(record)
+def save_record(lib, record: dict, user: str | None, merge: bool = False) -> Reply:
+    """Validate and upsert by URL; warn about near-duplicates under other URLs. With `merge` (a quick
+    add), an asset already at the URL changes what the record names and keeps the rest: a
+    description, tags or stages left out of the command are not wiped. Read and write are one
+    transaction, the row locked where the database can (PostgreSQL), so no edit in between is lost."""
     with session_scope(lib.engine) as session:
-        saved = save(session, asset_input, lib.actor(user))
+        existing = asset_at(session, record.get("url")) if merge else None
+        if existing is not None:
+            saved = update(session, existing, lib.actor(user), **record)
+        else:
+            saved = save(session, validate_asset(record), lib.actor(user))
         asset = saved.asset
     if saved.created:
         text = ["Added ", *named(asset), f" — {describe(asset)}."]
