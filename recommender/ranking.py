@@ -71,6 +71,7 @@ class RankedItem:
     why: str
     vector: np.ndarray | None = None
     versions: list[AssetView] = field(default_factory=list)  # the same asset in other languages
+    answers: frozenset[str] = frozenset()  # the ask's intents the asset serves (intents.asset_intents)
 
     def to_dict(self) -> dict:
         a = self.asset
@@ -163,6 +164,7 @@ class AskContext:
     demoted: dict[int, float] = field(default_factory=dict)
     implied: dict[str, str] = field(default_factory=dict)
     intents: frozenset[str] = frozenset()  # the intents its behaviour shows (intents.intents_in)
+    intent_words: dict[str, str] = field(default_factory=dict)  # each of them -> the words that show it
 
 
 def score(candidates: list[Candidate], probabilities: dict[str, float], ask: AskContext,
@@ -196,11 +198,12 @@ def score(candidates: list[Candidate], probabilities: dict[str, float], ask: Ask
         elif ask.implied.get(c.asset.content_type):
             value += config.implied_type_bonus
         # Not on top of a type asked for by name: the name already says which asset is wanted.
-        if ask.intents & c.intents and not ask.requested.get(c.asset.content_type):
+        answers = ask.intents & c.intents
+        if answers and not ask.requested.get(c.asset.content_type):
             value += config.intent_match_bonus
         if ask.requested_language and c.asset.base_language == ask.requested_language:
             value += config.requested_language_bonus
-        scored.append(RankedItem(c.asset, value, relevance, fit, fit_stage, "", c.vector))
+        scored.append(RankedItem(c.asset, value, relevance, fit, fit_stage, "", c.vector, answers=answers))
     return sorted(scored, key=lambda r: (-r.score, r.asset.id))
 
 
@@ -226,5 +229,6 @@ def rank(candidates: list[Candidate], probabilities: dict[str, float], k: int, o
         terms = matched_terms(item.asset) if matched_terms else ()
         item.why = explain(item.asset, item.fit_stage, item.stage_fit, top_stage,
                            ask.requested.get(item.asset.content_type), terms,
-                           ask.implied.get(item.asset.content_type))
+                           ask.implied.get(item.asset.content_type),
+                           next((ask.intent_words[n] for n in sorted(item.answers) if n in ask.intent_words), None))
     return page

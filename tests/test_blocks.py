@@ -169,3 +169,16 @@ def test_what_the_ask_wants_is_said_and_a_want_the_library_lacks_is_said_first()
     # No assets, no "closest assets".
     empty = Recommendation("wants to export", False, result(), [], query_id=1, wants=[Want("export", "export", False)])
     assert "Nothing in the library" not in json.dumps(to_dicts(answer_blocks(empty)))
+
+
+def test_evidence_for_another_stage_is_set_apart_from_the_stages_own():
+    probs = {"awareness": 0.0, "consideration": 0.05, "decision": 0.0, "retention": 0.95, "advocacy": 0.0}
+    only_other = StageResult("retention", 0.95, probs, False, [Evidence("конкуренту", "consideration")])
+    text = json.dumps(to_dicts(answer_blocks(Recommendation("x", False, only_other, [item(1)], query_id=1))),
+                      ensure_ascii=False)
+    assert "Evidence: no words for retention; judged on the overall meaning (against it: “конкуренту” → consideration)" in text
+    mixed = StageResult("retention", 0.95, probs, False,
+                        [Evidence("renewal", "retention"), Evidence("<!here> vendors", "consideration")])
+    text = json.dumps(to_dicts(answer_blocks(Recommendation("x", False, mixed, [item(1)], query_id=1))),
+                      ensure_ascii=False)
+    assert "Evidence: “renewal” → retention (against it: “&lt;!here&gt; vendors” → consideration)" in text

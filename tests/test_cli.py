@@ -87,7 +87,8 @@ def test_recommend_jsonl_contract(seeded):
     out = [json.loads(line) for line in result.output.splitlines()]
     assert [o["id"] for o in out] == ["a", 7]
     for o in out:
-        assert set(o) == {"id", "stage", "confidence", "unsure", "items"}
+        assert set(o) == {"id", "stage", "confidence", "unsure", "no_signal", "items"}
+        assert o["no_signal"] is False
         assert o["stage"] in {"awareness", "consideration", "decision", "retention", "advocacy"}
         assert len(o["items"]) == 4
         assert set(o["items"][0]) == {"id", "title", "url", "content_type", "stages", "language", "score", "why",
@@ -339,3 +340,10 @@ def test_recommend_says_when_the_library_has_nothing_about_what_is_wanted(seeded
     assert "Asks for: speaking at an event (“speak at”)." in served.output
     data = json.loads(run("recommend", "老客户想把所有数据导出成Excel", "--json").output)
     assert data["wants"] == [{"intent": "export", "label": "exporting their data", "words": "导出", "in_library": False}]
+
+
+def test_classify_sets_apart_evidence_that_points_to_another_stage():
+    result = run("classify", "Клиент хочет выгрузить все свои данные и уйти к конкуренту")
+    assert result.output.startswith("Retention")
+    assert "Evidence: no words for retention; judged on the overall meaning (against it: “конкуренту” → consideration)" \
+        in result.output

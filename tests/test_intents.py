@@ -74,7 +74,7 @@ def test_an_implied_type_ranks_first_among_equals_and_says_why():
     assert [i.asset.id for i in plain] == [1, 2]  # a tie: the lower id first
     items = rank(cands, probs, k=2, ask=AskContext(implied={"review_request": "nobody asked"}))
     assert [i.asset.id for i in items] == [2, 1]
-    assert "it answers “nobody asked”" in items[0].why and "answers" not in items[1].why
+    assert "the kind of content that serves “nobody asked”" in items[0].why and "serves" not in items[1].why
     assert items[0].score - items[1].score == pytest.approx(DEFAULT.implied_type_bonus)
 
 
@@ -111,6 +111,11 @@ def test_an_asset_serving_the_asks_intent_ranks_first_within_its_type():
     items = rank(cands, probs, k=2, ask=ask)
     assert [i.asset.id for i in items] == [2, 1]
     assert items[0].score - items[1].score == pytest.approx(DEFAULT.intent_match_bonus)
+    # Only the asset that is about the want "answers" it; the other is of a type that serves it.
+    ask = AskContext(intents=ask.intents, implied={"knowledge_base": "export"},
+                     intent_words={"support problem": "was down"})
+    why = {i.asset.id: i.why for i in rank(cands, probs, k=2, ask=ask)}
+    assert "it answers “was down”" in why[2] and "the kind of content that serves “export”" in why[1]
 
 
 def test_an_intent_most_assets_of_its_stage_show_tells_none_apart():

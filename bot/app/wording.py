@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from recommender.classifier import Evidence
 from recommender.intents import Want
 from recommender.query import has_words
 
@@ -37,3 +40,18 @@ def wants_sentence(wants: list[Want], stage_label: str) -> str | None:
         return (f"Nothing in the library is about {what} yet ({words}), so these are the closest "
                 f"{stage_label.lower()} assets; the weekly gap digest counts the ask.")
     return "Asks for: " + "; ".join(f"{w.label} (“{w.words}”)" for w in wants[:3]) + "."
+
+
+def evidence_sentence(evidence: list[Evidence], stage: str, stage_name: Callable[[str], str],
+                      phrase: Callable[[str], str] = lambda p: p, limit: int = 6) -> str | None:
+    """The evidence line: the words for the chosen stage first, then, set apart, those that point
+    to another ("against it"), so a retention answer whose only cue is “конкуренту” → consideration
+    does not read as its reason."""
+    if not evidence:
+        return None
+    shown = evidence[:limit]
+    own = [f"“{phrase(e.phrase)}” → {stage_name(e.stage)}" for e in shown if e.stage == stage]
+    other = [f"“{phrase(e.phrase)}” → {stage_name(e.stage)}" for e in shown if e.stage != stage]
+    head = ("Evidence: " + "; ".join(own)) if own else \
+        f"Evidence: no words for {stage_name(stage)}; judged on the overall meaning"
+    return head + (f" (against it: {'; '.join(other)})" if other else "")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.app.wording import EXAMPLE, NO_SIGNAL, format_confidence, wants_sentence
+from bot.app.wording import EXAMPLE, NO_SIGNAL, evidence_sentence, format_confidence, wants_sentence
 from bot.slack import ids
 from bot.slack.buttons import AssetValue, MoreValue, StageValue
 from bot.slack.mrkdwn import escape, link, quote_block, shorten
@@ -26,7 +26,7 @@ MAX_ITEMS = 5  # assets per answer; 2 blocks each keeps an answer far below 50 b
 USAGE = (
     "Describe your prospect in plain words and I'll tell you their journey stage and what to send.\n"
     f"For example: `/journey {EXAMPLE}`\n"
-    "English, 中文 and русский all work. You can also mention me in a channel, DM me, or use "
+    "English, 中文, русский, Deutsch and more all work. You can also mention me in a channel, DM me, or use "
     "*Recommend content* from any message's ⋯ menu."
 )
 
@@ -91,11 +91,10 @@ def stage_header(rec: Recommendation, framework: str) -> str:
 
 
 def evidence_line(rec: Recommendation, limit: int = 6) -> str | None:
-    if rec.stage.overridden or not rec.stage.evidence:
+    if rec.stage.overridden:
         return None
-    parts = [f"“{escape(shorten(e.phrase, 80))}” → {CANONICAL[e.stage].label.lower()}"
-             for e in rec.stage.evidence[:limit]]
-    return "Evidence: " + "; ".join(parts)
+    return evidence_sentence(rec.stage.evidence, rec.stage.stage, lambda s: CANONICAL[s].label.lower(),
+                             lambda p: escape(shorten(p, 80)), limit)
 
 
 def versions_note(versions, budget: int, limit: int = 4) -> str:

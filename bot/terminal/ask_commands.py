@@ -8,7 +8,7 @@ import sys
 import click
 
 from bot.app.asks import Origin
-from bot.app.wording import EMPTY_LIBRARY, EXAMPLE, NO_SIGNAL, format_confidence
+from bot.app.wording import EMPTY_LIBRARY, EXAMPLE, NO_SIGNAL, evidence_sentence, format_confidence
 from bot.terminal.jsonl import each_line
 from bot.terminal.options import Failure, language_option, runtime, stage_option, type_option
 from bot.terminal.render import render_recommendation
@@ -37,7 +37,7 @@ def recommend(ctx, text, k, stage, content_type, lang, tags, as_json, jsonl) -> 
             raise Failure("give either TEXT or --jsonl (lines on stdin), not both")
         each_line(lambda items: [
             {"id": item_id, "stage": rec.stage.stage, "confidence": round(rec.stage.confidence, 4),
-             "unsure": rec.stage.unsure, "items": [i.to_dict() for i in rec.items]}
+             "unsure": rec.stage.unsure, "no_signal": rec.stage.no_signal, "items": [i.to_dict() for i in rec.items]}
             for (item_id, _), rec in zip(items, asks.ask_many([t for _, t in items], CLI, k=k, filters=filters),
                                          strict=True)])
         return
@@ -97,8 +97,8 @@ def classify(ctx, text, as_json, jsonl) -> None:
         # Confidence is the top probability less the chance that the text says nothing of a stage.
         click.echo(f"  Confidence is below the top probability ({top:.1%}): it takes out the "
                    f"{1 - result.confidence / top:.0%} chance that the text says nothing about the stage.")
-    if result.evidence:
-        click.echo("Evidence: " + "; ".join(f"“{e.phrase}” → {e.stage}" for e in result.evidence))
+    if result.evidence and not result.no_signal:
+        click.echo(evidence_sentence(result.evidence, result.stage, str, limit=len(result.evidence)))
     elif not result.no_signal:
         click.echo("Evidence: no explicit signal words; judged on the overall meaning.")
 

@@ -15,7 +15,7 @@ from bot.terminal.render import render_recommendation
 from content_library.vocabulary import UnknownName, parse_stage
 from recommender.query import EmptyQuery
 
-HELP = f"""Describe a prospect in plain words (English, 中文 or русский), e.g.
+HELP = f"""Describe a prospect in plain words (English, 中文, русский, Deutsch and more), e.g.
   {EXAMPLE}
 Commands:
   :more          next results for the last description

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.app.wording import EMPTY_LIBRARY, EXAMPLE, NO_SIGNAL, format_confidence, wants_sentence
+from bot.app.wording import (
+    EMPTY_LIBRARY,
+    EXAMPLE,
+    NO_SIGNAL,
+    evidence_sentence,
+    format_confidence,
+    wants_sentence,
+)
 from content_library.vocabulary import STAGES, type_label
 from recommender.query import Recommendation
 from recommender.stages import display
@@ -32,8 +39,9 @@ def render_recommendation(rec: Recommendation, framework: str = "canonical", off
                 f"  Not sure: it could also be {display(s.runner_up(), framework)}. "
                 f"Showing {display(s.stage, framework)} content; pick a stage to re-rank."
             )
-        if s.evidence:
-            lines.append("  Evidence: " + "; ".join(f"“{e.phrase}” → {e.stage}" for e in s.evidence[:6]))
+        evidence = evidence_sentence(s.evidence, s.stage, str)
+        if evidence:
+            lines.append("  " + evidence)
     if not rec.items:
         lines.append(EMPTY_LIBRARY if rec.library_empty else
                      "No matching assets in the library. Try fewer filters, or ask a marketer to add content.")
