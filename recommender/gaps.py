@@ -16,7 +16,7 @@ from content_library.languages import base_language, detect_language
 from content_library.models import Asset, QueryLog, StageCorrection
 from content_library.repository import DigestRecords
 from content_library.vocabulary import CONTENT_TYPES, STAGES, content_types, type_label
-from recommender.intents import LABELS, asset_intents, intents_in, served, wants
+from recommender.intents import asset_intents, intents_in, label_of, served, wants
 from recommender.ranking import AssetView
 from recommender.stages import CANONICAL
 
@@ -176,16 +176,14 @@ def topics(asks: list[QueryLog], embedder) -> list[Topic]:
 
 def wanted_gaps(asks: list[QueryLog], assets: list[Asset]) -> list[WantedGap]:
     """The intents the asks showed (each of its own stage) that no asset serves, most asked first."""
-    in_library = served({a.id: asset_intents(AssetView(a.id, a.title, a.url, a.description, a.content_type,
-                                                       tuple(a.stages), tuple(a.tags), a.language))
-                         for a in assets})
+    in_library = served({a.id: asset_intents(AssetView.of(a)) for a in assets})
     found: dict[tuple[str, str], list[QueryLog]] = defaultdict(list)
     for q in asks:
         stage = _stage_of(q)
         for want in wants(intents_in(q.text, {stage}), stage, in_library):
             if not want.in_library:
                 found[(want.intent, stage)].append(q)
-    gaps = [WantedGap(intent, LABELS.get(intent, intent), stage, len(qs), qs[-1].text[:300], sorted(q.id for q in qs))
+    gaps = [WantedGap(intent, label_of(intent), stage, len(qs), qs[-1].text[:300], sorted(q.id for q in qs))
             for (intent, stage), qs in found.items()]
     return sorted(gaps, key=lambda g: (-g.count, g.stage, g.intent))
 

@@ -184,6 +184,11 @@ LABELS: dict[str, str] = {
 }
 
 
+def label_of(intent: str) -> str:
+    """The intent in an answer's words (LABELS), or its name."""
+    return LABELS.get(intent, intent)
+
+
 @dataclass(frozen=True)
 class Want:
     """A specific intent the ask shows, the words that show it, and whether any asset of the library
@@ -195,7 +200,7 @@ class Want:
 
     @property
     def label(self) -> str:
-        return LABELS.get(self.intent, self.intent)
+        return label_of(self.intent)
 
 
 @lru_cache(maxsize=1)

@@ -93,8 +93,7 @@ class LibraryIndex:
             titles = {i: t for i, t in self._titles.items() if i in views}
             texts = {}
             for a in rows:
-                views[a.id] = AssetView(a.id, a.title, a.url, a.description, a.content_type, tuple(a.stages),
-                                        tuple(a.tags), a.language)
+                views[a.id] = AssetView.of(a)
                 # Hash the text that is embedded: a change to it, or to how assets are indexed, re-embeds.
                 texts[a.id] = views[a.id].document_text()
                 documents[a.id] = (_digest(texts[a.id]), texts[a.id])

@@ -163,7 +163,7 @@ class Pipeline:
             language = index.main_language
         demoted = dict.fromkeys(index.demoted.get(result.stage, ()), self.config.demotion)
         return AskContext(language, index.main_language, requested_content_types(text), asked, demoted,
-                          content_types_for(shown), frozenset(shown), dict(shown))
+                          content_types_for(shown), shown)
 
     def match_strength(self, items: list[RankedItem], vector: np.ndarray) -> float | None:
         """How far the best item stands out: its cosine to the ask less the library's mean, in

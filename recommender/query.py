@@ -61,9 +61,6 @@ class Recommendation:
     # library serves each: one it does not is said in the answer and counted by the digest.
     wants: list[Want] = field(default_factory=list)
 
-    def unserved(self) -> list[Want]:
-        return [w for w in self.wants if not w.in_library]
-
     def to_dict(self) -> dict:
         return {**self.stage.to_dict(), "no_signal": self.stage.no_signal, "truncated": self.truncated,
                 "wants": [{"intent": w.intent, "label": w.label, "words": w.words, "in_library": w.in_library}

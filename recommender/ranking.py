@@ -32,6 +32,12 @@ class AssetView:
     tags: tuple[str, ...]
     language: str
 
+    @classmethod
+    def of(cls, row) -> AssetView:
+        """The view of a database row (content_library.models.Asset); an unsaved row's id is 0."""
+        return cls(row.id or 0, row.title, row.url, row.description, row.content_type, tuple(row.stages),
+                   tuple(row.tags), row.language)
+
     @cached_property
     def base_language(self) -> str:
         """The language without its region ('zh-hant' -> 'zh'): what ranking compares."""
@@ -163,8 +169,7 @@ class AskContext:
     requested_language: str | None = None
     demoted: dict[int, float] = field(default_factory=dict)
     implied: dict[str, str] = field(default_factory=dict)
-    intents: frozenset[str] = frozenset()  # the intents its behaviour shows (intents.intents_in)
-    intent_words: dict[str, str] = field(default_factory=dict)  # each of them -> the words that show it
+    intents: dict[str, str] = field(default_factory=dict)  # the intents its behaviour shows -> their words
 
 
 def score(candidates: list[Candidate], probabilities: dict[str, float], ask: AskContext,
@@ -181,7 +186,8 @@ def score(candidates: list[Candidate], probabilities: dict[str, float], ask: Ask
         if c.asset.stages not in fits:
             fits[c.asset.stages] = stage_fit(c.asset, probabilities)
         fit, fit_stage = fits[c.asset.stages]
-        if ask.requested.get(c.asset.content_type):
+        requested = bool(ask.requested.get(c.asset.content_type))
+        if requested:
             fit = max(fit, config.requested_type_fit)
         value = config.stage_weight * fit + (1 - config.stage_weight) * relevance
         value -= ask.demoted.get(c.asset.id, 0.0)
@@ -193,13 +199,13 @@ def score(candidates: list[Candidate], probabilities: dict[str, float], ask: Ask
                 value += config.fallback_language_bonus
             elif asset_language != ask.requested_language:
                 value -= config.other_language_penalty
-        if ask.requested.get(c.asset.content_type):
+        if requested:
             value += config.requested_type_bonus
         elif ask.implied.get(c.asset.content_type):
             value += config.implied_type_bonus
         # Not on top of a type asked for by name: the name already says which asset is wanted.
-        answers = ask.intents & c.intents
-        if answers and not ask.requested.get(c.asset.content_type):
+        answers = frozenset(c.intents.intersection(ask.intents))
+        if answers and not requested:
             value += config.intent_match_bonus
         if ask.requested_language and c.asset.base_language == ask.requested_language:
             value += config.requested_language_bonus
@@ -230,5 +236,5 @@ def rank(candidates: list[Candidate], probabilities: dict[str, float], k: int, o
         item.why = explain(item.asset, item.fit_stage, item.stage_fit, top_stage,
                            ask.requested.get(item.asset.content_type), terms,
                            ask.implied.get(item.asset.content_type),
-                           next((ask.intent_words[n] for n in sorted(item.answers) if n in ask.intent_words), None))
+                           next((ask.intents[n] for n in sorted(item.answers)), None))
     return page

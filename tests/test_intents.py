@@ -107,13 +107,12 @@ def test_an_asset_serving_the_asks_intent_ranks_first_within_its_type():
     cands = [kb(1, "Export your data"), kb(2, "What to do in an outage")]
     probs = {"awareness": 0.0, "consideration": 0.0, "decision": 0.0, "retention": 0.9, "advocacy": 0.1}
     assert [i.asset.id for i in rank(cands, probs, k=2)] == [1, 2]
-    ask = AskContext(intents=frozenset(intents_in("their system was down all morning", {"retention"})))
+    ask = AskContext(intents=intents_in("their system was down all morning", {"retention"}))
     items = rank(cands, probs, k=2, ask=ask)
     assert [i.asset.id for i in items] == [2, 1]
     assert items[0].score - items[1].score == pytest.approx(DEFAULT.intent_match_bonus)
     # Only the asset that is about the want "answers" it; the other is of a type that serves it.
-    ask = AskContext(intents=ask.intents, implied={"knowledge_base": "export"},
-                     intent_words={"support problem": "was down"})
+    ask = AskContext(intents={"support problem": "was down"}, implied={"knowledge_base": "export"})
     why = {i.asset.id: i.why for i in rank(cands, probs, k=2, ask=ask)}
     assert "it answers “was down”" in why[2] and "the kind of content that serves “export”" in why[1]
 

@@ -12,7 +12,7 @@ from bot.app.wording import EMPTY_LIBRARY, EXAMPLE, NO_SIGNAL, evidence_sentence
 from bot.terminal.jsonl import each_line
 from bot.terminal.options import Failure, language_option, runtime, stage_option, type_option
 from bot.terminal.render import render_recommendation
-from recommender.query import MAX_TEXT, EmptyQuery, Filters
+from recommender.query import MAX_TEXT, EmptyQuery, Filters, prepare_text
 from recommender.stages import display
 
 CLI = Origin("cli")
@@ -78,7 +78,7 @@ def classify(ctx, text, as_json, jsonl) -> None:
         result = asks.classify(text)
     except EmptyQuery as exc:
         raise Failure(str(exc)) from exc
-    if len(text.strip()) > MAX_TEXT:
+    if prepare_text(text)[1]:
         click.echo(f"journeybot: warning: the text is over {MAX_TEXT:,} characters; only the start was used", err=True)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

@@ -117,9 +117,7 @@ def save_record(lib, record: dict, user: str | None, merge: bool = False) -> Rep
 
 
 def duplicate_warning(lib, asset: Asset) -> Rich:
-    draft = AssetView(asset.id or 0, asset.title, asset.url, asset.description, asset.content_type,
-                      tuple(asset.stages), tuple(asset.tags), asset.language)
-    twins = lib.recommender().pipeline.near_duplicates(draft)
+    twins = lib.recommender().pipeline.near_duplicates(AssetView.of(asset))
     if not twins:
         return []
     out: Rich = ["\n:warning: This looks like a near-duplicate of "]
