@@ -59,7 +59,9 @@ class BlindLibrary:
 
 
 BLIND_LIBRARIES = (
-    BlindLibrary("Blind library, round 9: Vatora (indirect tax and e-invoicing software), asks in en / de / zh",
+    BlindLibrary("Blind library, round 10: Rostaline (clinical workforce scheduling), asks in en / de / zh",
+                 "rostaline", "https://rostaline.example/"),
+    BlindLibrary("Round 9's library: Vatora (indirect tax and e-invoicing software), read at the end of round 8",
                  "vatora", "https://vatora.example/"),
     BlindLibrary("Round 8's library: Tolerix (quality management for manufacturers); the round-8 changes were "
                  "chosen on it", "tolerix", "https://tolerix.example/"),

@@ -108,6 +108,9 @@ BLIND_HASHES = {
     "stage_blind_r9.yaml": "59f837f4d11cfb7486c1751ba196279e84ae3ff6fde9723afd67366b0d191122",
     "library_vatora.yaml": "457e7353ca6eb1acd7eac5b35150cc886216320b430f1139bad8f84ed4aad38e",
     "queries_vatora.yaml": "6566e0f8cc81276411705e080755e4c639d1619767de56a2c147e304b738069d",
+    "stage_blind_r10.yaml": "546fe527b56a43eca9d729f01dd7c245d2befe10ddb45d84aaaded9f972e129e",
+    "library_rostaline.yaml": "7a5216f25fa278950db58a2b928d91932ca4ef7c3bafdaad2103380c72337101",
+    "queries_rostaline.yaml": "653d7cd1c32b00a05c06034951dd29ca877d32b10eacc76a7eeefd17d8ba6c38",
 }
 
 
