@@ -101,6 +101,14 @@ def _decode(data: bytes, name: str) -> str:
         ) from exc
 
 
+def _csv_error(row: int, exc: csv.Error) -> str:
+    """What a malformed CSV row says to the person who saved it."""
+    if "unexpected end of data" in str(exc):
+        return (f"row {row}: a quote (\") opened on this row is never closed, so the rest of the file would be read "
+                "as one cell; close the quote, or double a quote that is part of the text (\"\")")
+    return f"row {row}: is not valid CSV ({exc}); a quote inside a cell must be doubled (\"\")"
+
+
 def parse_rows(text: str, fmt: str) -> list[tuple[int, Any]]:
     """Return (row number, record) pairs. Rows are numbered as a person finds them in the file:
     CSV and JSONL by line, JSON and YAML by position in the list (from 1)."""
@@ -109,13 +117,26 @@ def parse_rows(text: str, fmt: str) -> list[tuple[int, Any]]:
         # the header line, which names fields and holds none of these, says which one it is.
         first = text.split("\n", 1)[0]
         delimiter = max(_DELIMITERS, key=lambda d: (first.count(d), d == ","))
-        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-        if not reader.fieldnames:
+        # Strict: an unclosed quote is an error at its row, not a cell that swallows the rest of the
+        # file (which then surfaced as "missing url" on some later row, or as silently lost rows).
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        try:
+            fieldnames = reader.fieldnames
+        except csv.Error as exc:
+            raise ImportFailed(f"row 1: the header line is not valid CSV ({exc}); check its quotes") from exc
+        if not fieldnames:
             raise ImportFailed("the CSV file is empty: its first line must name the columns " + ", ".join(FIELDS))
-        header = [h.strip() for h in reader.fieldnames if h is not None]
+        header = [h.strip() for h in fieldnames if h is not None]
         reader.fieldnames = header
         rows = []
-        for record in reader:
+        while True:
+            start = reader.line_num + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise ImportFailed(_csv_error(start, exc)) from exc
             if None in record:
                 raise ImportFailed(f"row {reader.line_num}: has more cells than the header has columns")
             cleaned = {k: v for k, v in record.items() if v not in (None, "")}

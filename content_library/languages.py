@@ -57,6 +57,8 @@ _FUNCTION_WORDS = {
     "pl": "na się jest nie od że jak dla przed ale oraz są już czy ich gdzie pyta prosi",
 }
 _WORDS = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
+# Every language's function words together: words that say nothing about a topic ("who", "und").
+FUNCTION_WORDS = frozenset().union(*_WORDS.values())
 # Words that are also the particles of people's and companies' names ("Jose de la Cruz", "Van der
 # Berg"): half a word each, so a name in an English note does not make it Spanish or Dutch.
 _NAME_PARTICLES = frozenset({"de", "la", "el", "del", "da", "das", "dos", "do", "di", "du", "le", "van", "von",
@@ -143,6 +145,15 @@ def language_code(value: str) -> str:
         code = _CODE_BY_NAME[match["name"]]
         return "zh-hant" if code == "zh" and (match["a"] or match["b"]) in _TRADITIONAL else code
     return name
+
+
+# What a language code looks like once language_code has read it: "en", "zh-hant", "pt-br".
+_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
+
+
+def is_language_code(code: str) -> bool:
+    """Whether `code` (as language_code returns it) looks like a language code: "klingon" does not."""
+    return bool(_CODE.match(code))
 
 
 def base_language(code: str) -> str:

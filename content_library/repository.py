@@ -173,7 +173,7 @@ def log_query(session: Session, entry: QueryLog) -> QueryLog:
 
 def add_correction(session: Session, text: str, stage: str, *, predicted: str | None = None,
                    query_id: int | None = None, source: str = "cli", user: str | None = None) -> StageCorrection:
-    """Store a user's stage correction; the classifier learns from it at its next retrain."""
+    """Store a user's stage correction; the classifier learns from it the next time it is loaded."""
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}")
     correction = StageCorrection(text=text, stage=stage, predicted_stage=predicted, query_id=query_id,
@@ -185,6 +185,15 @@ def add_correction(session: Session, text: str, stage: str, *, predicted: str | 
 
 def list_corrections(session: Session) -> list[StageCorrection]:
     return list(session.exec(select(StageCorrection).order_by(StageCorrection.id)))
+
+
+def delete_correction(session: Session, correction_id: int) -> StageCorrection | None:
+    """Forget a stored correction (the classifier drops it at its next load); None if there is none."""
+    correction = session.get(StageCorrection, correction_id)
+    if correction is not None:
+        session.delete(correction)
+        session.flush()
+    return correction
 
 
 def record_feedback(session: Session, *, asset_id: int, stage: str, value: int, user: str | None,

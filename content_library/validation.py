@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from content_library.languages import detect_language, language_code
+from content_library.languages import detect_language, is_language_code, language_code
 from content_library.placeholders import says_nothing
 from content_library.vocabulary import UnknownName, parse_content_type, parse_stages, stage_prior
 
@@ -33,7 +33,6 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "language": ("lang", "locale"),
     "owner": ("author", "created by", "owner email"),
 }
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
 _SEVERAL = re.compile(r"[,;/&+|，、]|\s(?:and|и)\s|和")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -202,7 +201,7 @@ def validate_asset(record: Any, other_keys: set[str] | None = None) -> AssetInpu
     if _SEVERAL.search(language):
         raise ValidationError("language", f"{language!r} names more than one language; an asset is in one: give its "
                                           "own, and import each language version as a row of its own")
-    if language and not _LANGUAGE.match(language):
+    if language and not is_language_code(language):
         raise ValidationError("language", f"{language!r} is not a language code or name such as en, zh, zh-hant, ru "
                                           "or English")
     owner = _text(record, "owner", 200) or None

@@ -58,6 +58,7 @@ class StageResult:
             "stage": self.stage,
             "confidence": round(self.confidence, 4),
             "unsure": self.unsure,
+            "no_signal": self.no_signal,
             "probabilities": {s: round(p, 4) for s, p in self.probabilities.items()},
             "evidence": [{"phrase": e.phrase, "stage": e.stage} for e in self.evidence],
         }

@@ -57,7 +57,7 @@ INTENTS: tuple[Intent, ...] = (
         "на сцене")),
     Intent("refer", "advocacy", ("referral_program",), (
         "refer*", "introduce us", "intro us", "referral bonus", "推荐", "转介绍", "介绍给", "рекоменд*", "порекоменд*",
-        "weiterempf*", "empfiehlt", "recomend*", "parrain*", "recommand*", "紹介", "indicou", "indicar",
+        "weiterempf*", "empfiehlt", "empfehl*", "empfohlen", "recomend*", "parrain*", "recommand*", "紹介", "indicou", "indicar",
         *TOLD_PEERS, "told a friend", "old colleague", "former colleague", "ehemalige* kolleg*", "前同事", "老同事",
         "бывш* коллег*")),
     Intent("reference", "advocacy", ("advocacy_program", "case_study"), (
@@ -87,7 +87,7 @@ INTENTS: tuple[Intent, ...] = (
         "outage", "bug*", "error*", "ticket*", "not working", "broken", "crash*", "keeps failing", "宕机", "故障",
         "报错", "工单", "出错", "收不到", "打不开", "登不上", "闪退", "сбой*", "ошибк*", "не работает", "тикет*", "störung*", "ausfall", "fehler*",
         "caída", "panne*", "erreur*", "障害", "エラー", "不具合", "hasn't updated", "not syncing", "out of sync",
-        "stopped syncing", "不同步", "没同步", "同步失败", "一直显示", "synchronisiert nicht",
+        "stopped syncing", " ausfall*", " ausfäll*", "stillstand", "läuft nicht", "geht nicht", "不同步", "没同步", "同步失败", "一直显示", "synchronisiert nicht",
         "не синхронизир*", "掉线", "断了", "never show up", "don't show up", "not showing", "missing",
         "disappeared", "verschwunden", "durchgerutscht", "пропал*", "不见了", "escalat*", "eskalation*", "宕了",
         "挂了", "崩了", "went down", "was down", "go down", "goes down", "gone down", "went offline", "down for", "helpdesk", "help desk", "fehlermeldung*")),
@@ -110,6 +110,14 @@ INTENTS: tuple[Intent, ...] = (
         "提前解约", "违约金", "vorzeitig kündigen", "résiliation anticipée", "продлен*",
         "повышени* цен*", "vertragsverlängerung", "preiserhöhung*", "renovación", "renouvellement", "renovação",
         "契約更新", "値上げ")),
+    Intent("expand", "retention", ("case_study", "pricing", "proposal_template"), (
+        "another department", "other department*", "another team", "other team*", "another site", "more seats",
+        "more licen*", "extra seats", "additional seats", "upsell", "up-sell", "expand*", "expansion", "roll it out to",
+        "新部门", "其他部门", "别的部门", "另一个部门", "其他事业部", "加购", "增购", "扩容", "加账号", "其他部門",
+        "別的部門", "加購", "другой отдел", "других отдел*", "ещё лицензи*", "доп* лицензи*", "докуп*", "апсейл*",
+        "расширени*", "weitere lizenzen", "zusätzliche lizenzen", "andere abteilung*", "weitere abteilung*",
+        "otro departamento", "más licencias", "autre service", "autre département", "licences supplémentaires",
+        "outro departamento", "mais licenças", "他部署", "別の部署", "追加ライセンス", "横展開")),
     Intent("adoption", "retention", ("training", "onboarding_guide"), (
         "adoption", "usage dropped", "usage is down", "logins", "not using", "stopped using", "使用率", "活跃度",
         "不用了", "не пользуются", "перестали пользоваться", "nutzung", "uso ha caído", "n'utilisent plus",
@@ -176,7 +184,7 @@ LABELS: dict[str, str] = {
     "community": "the user community", "advisory": "a customer advisory board or beta",
     "perks": "loyalty perks", "support problem": "help with a support problem", "new users": "setting up new users",
     "training": "training", "export": "exporting their data", "renewal": "a renewal, price or contract question",
-    "adoption": "getting people to use it", "security review": "a security or data-protection review",
+    "adoption": "getting people to use it", "expand": "rolling it out to more teams", "security review": "a security or data-protection review",
     "business case": "a business case or the paperwork", "try it": "trying it on their own data",
     "price": "the price", "discount": "a discount or offer", "see it live": "a live demo",
     "look around alone": "seeing the product on their own", "independent opinion": "independent reviews",

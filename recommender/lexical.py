@@ -15,6 +15,7 @@ from collections import Counter
 import numpy as np
 from scipy import sparse
 
+from content_library.languages import FUNCTION_WORDS
 from recommender.textnorm import fold, is_han
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[а-яё0-9]+|[\u3400-\u9fff\uf900-\ufaff]+")
@@ -22,6 +23,14 @@ _EN_SUFFIXES = ("ations", "ation", "ingly", "ing", "ers", "ies", "ied", "ed", "e
 _STOP = frozenset(
     ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "how", "i", "in", "is", "it", "its", "of", "on", "or", "our", "that", "the", "their", "they", "this", "to", "was", "we", "what", "with", "you", "your", "us", "them", "want", "wants", "asked", "ask", "need", "needs", "looking", "about", "any", "some", "do", "does", "и", "в", "во", "на", "с", "со", "по", "для", "как", "что", "это", "у", "о", "об", "от", "из", "за", "к", "не", "но", "а", "же", "ли", "мы", "они", "он", "она", "их"]
 )
+
+# Words a *why* line never shows as the match: they match many assets and explain none ("who",
+# "week", "team"). BM25 still counts them (weighted down by their document frequency).
+_NOT_SHOWN = FUNCTION_WORDS | frozenset(
+    ["week", "weeks", "month", "months", "day", "days", "year", "years", "today", "yesterday", "tomorrow", "time", "people", "person", "company", "companies", "team", "teams", "call", "calls", "said", "says", "told", "get", "got", "also", "new", "like", "one", "two", "three", "just", "still", "really", "very", "much", "more", "back", "next", "last", "first", "other", "others", "thing", "things", "way", "lot", "well", "make", "made", "know", "going", "want"])
+# ... nor a word found in more than this share of the library's documents.
+_SHOWN_SHARE = 0.4
+_SHARE_FROM = 10  # documents: in a library of three, every word is in a third of it
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -59,6 +68,7 @@ class BM25Index:
         self._docs: dict[int, tuple[np.ndarray, np.ndarray, int, frozenset[str]]] = {}
         self._matrix = sparse.csc_matrix((0, 0), dtype=np.float32)
         self._tokens: list[frozenset[str]] = []
+        self._share = np.zeros(0, dtype=np.float32)
 
     def build(self, ids: list[int], texts: list[str]) -> None:
         self._vocab, self._docs = {}, {}
@@ -93,6 +103,7 @@ class BM25Index:
         cols = np.concatenate([d[0] for d in docs])
         tf = np.concatenate([d[1] for d in docs])
         df = np.bincount(cols, minlength=len(self._vocab)).astype(np.float32)
+        self._share = df / n  # of each term's documents, for the *why* (matched_terms)
         idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
         norm = self.k1 * (1 - self.b + self.b * lengths[rows] / avg)
         weights = idf[cols] * tf * (self.k1 + 1) / (tf + norm)
@@ -146,9 +157,19 @@ class BM25Index:
         for word, key in query_words:
             if isinstance(key, tuple):
                 out.extend(_han_runs(word, doc, key[1]))
-            elif key in doc:
+            elif key in doc and self._telling(word, key):
                 out.append(word)
         return tuple(dict.fromkeys(out))
+
+    def _telling(self, word: str, key: str) -> bool:
+        """Whether a matched word explains anything: not a function or filler word, and not in most
+        of the library's documents."""
+        if fold(word) in _NOT_SHOWN or key in _NOT_SHOWN:
+            return False
+        column = self._vocab.get(key)
+        if column is None or column >= len(self._share) or len(self) < _SHARE_FROM:
+            return True
+        return bool(self._share[column] <= _SHOWN_SHARE)
 
 
 def _han_runs(piece: str, doc: set[str], folded: str) -> list[str]:

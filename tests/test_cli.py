@@ -235,14 +235,14 @@ def test_classify_text_json_and_jsonl():
     text = run("classify", "legal is redlining our MSA")
     assert text.exit_code == 0 and text.output.startswith("Decision") and "Evidence:" in text.output
     data = json.loads(run("classify", "legal is redlining our MSA", "--json").output)
-    assert data["stage"] == "decision" and set(data) == {"stage", "confidence", "unsure", "probabilities", "evidence"}
+    assert data["stage"] == "decision" and set(data) == {"stage", "confidence", "unsure", "no_signal", "probabilities", "evidence"}
     stdin = '{"id": 1, "text": "客户想要报价"}\n{"id": 2, "text": ""}\n{"id": 3, "text": "Довольный клиент готов нас рекомендовать"}\n'
     result = run("classify", "--jsonl", input=stdin)
     assert result.exit_code == 2
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["id"] for o in out] == [1, 2, 3]
     assert out[0]["stage"] == "decision" and out[2]["stage"] == "advocacy" and "error" in out[1]
-    assert set(out[0]) == {"id", "stage", "confidence", "unsure", "probabilities", "evidence"}
+    assert set(out[0]) == {"id", "stage", "confidence", "unsure", "no_signal", "probabilities", "evidence"}
 
 
 def test_correction_is_stored_and_retrain_uses_it(cli_env):
@@ -310,7 +310,7 @@ def test_console_manages_the_library_with_content_commands(seeded):
     ])
     out = run("chat", input=script + "\n").output
     assert "Added #71 Hazmat routing checklist (https://freightline.example/new/hazmat)" in out
-    assert "Tags: hazmat" in out
+    assert "How-to guide · awareness · en\nTags: hazmat" in out  # show: the tags once, on their own line
     assert "unknown stage 'desire'" in out and "Nothing was changed." in out
     assert "create by console" in out
     assert "1. Hazmat routing checklist" in out  # the next ask sees the new asset
@@ -347,3 +347,70 @@ def test_classify_sets_apart_evidence_that_points_to_another_stage():
     assert result.output.startswith("Retention")
     assert "Evidence: no words for retention; judged on the overall meaning (against it: “конкуренту” → consideration)" \
         in result.output
+
+
+def test_corrections_are_listed_and_one_can_be_taken_back(cli_env):
+    """A stored correction changes the model for everyone at its next load: the user can see what is
+    stored and take one back; an unknown id is a polite error."""
+    assert "No stored corrections" in run("classifier", "corrections").output
+    stored = run("classifier", "correct", "Dana said she'd get back to us", "consideration").output
+    assert "Correction #1 stored" in stored and "next time journeybot starts" in stored
+    assert "journeybot classifier forget ID" in stored
+    listed = run("classifier", "corrections")
+    assert "#1" in listed.output and "→ consideration" in listed.output and "Dana said" in listed.output
+    [row] = json.loads(run("classifier", "corrections", "--json").output)
+    assert (row["id"], row["stage"], row["source"]) == (1, "consideration", "cli")
+    missing = run("classifier", "forget", "7")
+    assert missing.exit_code == 2 and "there is no correction #7" in missing.stderr
+    forgot = run("classifier", "forget", "1")
+    assert forgot.exit_code == 0 and "Correction #1 (consideration) forgotten" in forgot.output
+    assert json.loads(run("classifier", "corrections", "--json").output) == []
+    retrain = run("classifier", "retrain")
+    from recommender.training import load_examples
+
+    assert f"retrained on {len(load_examples())} examples" in retrain.output  # the correction is gone
+
+
+def test_the_console_says_when_and_for_whom_a_correction_counts(seeded):
+    out = run("chat", input="CFO wants pricing\n:stage retention\n:quit\n").output
+    assert "next time journeybot starts" in out and "journeybot classifier forget ID" in out
+
+
+def test_an_unknown_language_filter_is_refused_with_examples(seeded):
+    for command in (["recommend", "CFO wants pricing"], ["library", "list"]):
+        result = run(*command, "--lang", "klingon")
+        assert result.exit_code == 2
+        assert "--lang: 'klingon' is not a language code or name" in result.stderr and "Deutsch" in result.stderr
+    assert run("recommend", "CFO wants pricing", "--lang", "English").exit_code == 0
+
+
+def test_a_description_of_several_lines_from_a_file_or_stdin(seeded, tmp_path):
+    notes = tmp_path / "call.txt"
+    notes.write_text("Jan: webinar, just learning\nMar: compared us with two vendors\n"
+                     "Today: procurement sent the PO for signature\n", "utf-8")
+    from_file = json.loads(run("recommend", "--file", str(notes), "--json").output)
+    from_stdin = json.loads(run("recommend", "-", "--json", input=notes.read_text("utf-8")).output)
+    assert from_file["stage"] == from_stdin["stage"] == "decision"
+    assert from_file["items"] == from_stdin["items"]
+    assert json.loads(run("classify", "--file", str(notes), "--json").output)["stage"] == "decision"
+    both = run("classify", "x", "--file", str(notes))
+    assert both.exit_code == 2 and "either TEXT or --file" in both.stderr
+    missing = run("recommend", "--file", str(tmp_path / "nope.txt"))
+    assert missing.exit_code == 2 and "cannot read" in missing.stderr and "No such file" in missing.stderr
+    empty = run("recommend", "-", input="   \n")
+    assert empty.exit_code == 2 and "describe the prospect" in empty.stderr
+
+
+def test_library_search_lists_the_best_matches_whatever_their_stage(seeded):
+    table = run("library", "search", "ROI", "calculator", "--k", "3")
+    assert table.exit_code == 0 and "TMS ROI calculator" in table.output and "matches “ROI”" in table.output
+    found = json.loads(run("library", "search", "onboarding guide", "--json").output)
+    assert found and found[0]["content_type"] == "onboarding_guide"
+    blank = run("library", "search", "  ")
+    assert blank.exit_code == 2 and "give some words to search for" in blank.stderr
+
+
+def test_classify_json_says_when_the_text_carries_no_stage(seeded):
+    data = json.loads(run("classify", "hi there", "--json").output)
+    assert data["no_signal"] is True and data["unsure"] is True
+    assert json.loads(run("classify", "CFO asked for the quote", "--json").output)["no_signal"] is False

@@ -100,6 +100,10 @@ def test_invalid_utf8_is_refused_with_advice(tmp_path):
         ("a.csv", "title,url,content_type\nA,https://x.example/a,blog,extra\n", "row 2: has more cells"),
         ("a.txt", "hello", "cannot tell the format"),
         ("a.jsonl", '"just a string"\n', "row 1: record: must be an object"),
+        ("a.csv", 'url,title,content_type\nhttps://x.example/a,"Unclosed title,blog\nhttps://x.example/b,B,blog\n',
+         "row 2: a quote .* is never closed"),
+        ("a.csv", 'url,title,content_type\nhttps://x.example/a,"He said "hi" ok",blog\n',
+         r"row 2: is not valid CSV .*must be doubled"),
     ],
 )
 def test_malformed_files(tmp_path, name, content, match):

@@ -44,6 +44,10 @@ ALL = {"awareness", "consideration", "decision", "retention", "advocacy"}
     ("photos taken in the garage never show up", "knowledge_base"),
     ("her old colleague just took over QA at a plant nearby", "referral_program"),
     ("customer asked what it costs to leave the contract early", "loyalty_program"),
+    ("Kunde meldet seit Montag einen Systemausfall im Lager", "knowledge_base"),
+    ("Die Kundin möchte uns einem Partner empfehlen", "referral_program"),
+    ("their finance department wants in too, maybe 40 more seats", "case_study"),
+    ("客户的采购部门也想用,问能不能加购账号", "pricing"),
 ])
 def test_behaviour_names_the_content_that_serves_it(text, content_type):
     assert content_type in implied_content_types(text, ALL)

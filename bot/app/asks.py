@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from content_library.db import session_scope
-from content_library.models import Asset, QueryLog
+from content_library.models import Asset, QueryLog, StageCorrection
 from content_library.repository import (
     add_correction,
+    delete_correction,
     get_query,
     library_stats,
+    list_corrections,
     log_query,
     recent_queries,
     record_feedback,
@@ -104,10 +106,19 @@ class Asks:
         return self._recommender().classify_many(texts)
 
     def correct(self, text: str, stage: str, origin: Origin) -> int:
-        """Store that `text` describes a prospect at `stage` (the classifier learns it at its next
-        retrain); returns the correction's id."""
+        """Store that `text` describes a prospect at `stage` (the classifier learns it the next time
+        it is loaded); returns the correction's id."""
         predicted = self.classify(text).stage
         return self._store_correction(text, stage, predicted=predicted, query_id=None, origin=origin)
+
+    def corrections(self) -> list[StageCorrection]:
+        with session_scope(self.engine) as session:
+            return list_corrections(session)
+
+    def forget_correction(self, correction_id: int) -> StageCorrection | None:
+        """Take back a stored correction; the one forgotten, or None when there is no such id."""
+        with session_scope(self.engine) as session:
+            return delete_correction(session, correction_id)
 
     # -- an asset of an answer ---------------------------------------------------------------------
     def rate(self, asset_id: int, stage: str, value: int, origin: Origin, query_id: int | None) -> Asset:

@@ -13,6 +13,10 @@ from recommender.query import has_words
 NO_SIGNAL = ("That doesn't tell me where the prospect is: nothing about who they are or what they've done "
              "or asked for.")
 EXAMPLE = "VP Ops at a 200-person carrier, comparing us with two vendors, asked for case studies"
+# What a stored stage correction does, and how to take one back (said wherever one is stored).
+LEARNS = ("The classifier learns from it the next time journeybot starts (or at `journeybot classifier "
+          "retrain`), for everyone's descriptions; `journeybot classifier corrections` lists the stored "
+          "corrections and `journeybot classifier forget ID` takes one back.")
 EMPTY_LIBRARY = ("The content library is empty: `journeybot library seed` loads the sample library, "
                  "`journeybot library import FILE` your own.")
 HELP_WORDS = {"help", "?", "usage", "帮助", "幫助", "помощь", "справка"}

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
 from bot.app.asks import Origin
-from bot.app.wording import EMPTY_LIBRARY, EXAMPLE, NO_SIGNAL, evidence_sentence, format_confidence
+from bot.app.wording import EMPTY_LIBRARY, EXAMPLE, LEARNS, NO_SIGNAL, evidence_sentence, format_confidence
 from bot.terminal.jsonl import each_line
-from bot.terminal.options import Failure, language_option, runtime, stage_option, type_option
+from bot.terminal.options import (
+    Failure,
+    description_text,
+    language_option,
+    runtime,
+    stage_option,
+    type_option,
+)
 from bot.terminal.render import render_recommendation
 from recommender.query import MAX_TEXT, EmptyQuery, Filters, prepare_text
 from recommender.stages import display
@@ -27,13 +35,15 @@ CLI = Origin("cli")
 @click.option("--tag", "tags", multiple=True, help="Only assets with this tag (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--jsonl", is_flag=True, help='Batch: read {"id", "text"} lines on stdin, write one JSON line each.')
+@click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read the description from this file (TEXT of - reads it from stdin).")
 @click.pass_context
-def recommend(ctx, text, k, stage, content_type, lang, tags, as_json, jsonl) -> None:
-    """Recommend assets for a prospect described in TEXT."""
+def recommend(ctx, text, k, stage, content_type, lang, tags, as_json, jsonl, file) -> None:
+    """Recommend assets for a prospect described in TEXT (- or --file: call notes of several lines)."""
     filters = Filters(stage_option(stage), type_option(content_type, ctx), language_option(lang), tuple(tags))
     asks = runtime(ctx).local_asks
     if jsonl:
-        if text:
+        if text or file:
             raise Failure("give either TEXT or --jsonl (lines on stdin), not both")
         each_line(lambda items: [
             {"id": item_id, "stage": rec.stage.stage, "confidence": round(rec.stage.confidence, 4),
@@ -41,6 +51,7 @@ def recommend(ctx, text, k, stage, content_type, lang, tags, as_json, jsonl) -> 
             for (item_id, _), rec in zip(items, asks.ask_many([t for _, t in items], CLI, k=k, filters=filters),
                                          strict=True)])
         return
+    text = description_text(text, file)
     if not text or not text.strip():
         raise Failure('describe the prospect, e.g. journeybot recommend "CFO asked for pricing and an ROI model"')
     try:
@@ -62,16 +73,19 @@ def recommend(ctx, text, k, stage, content_type, lang, tags, as_json, jsonl) -> 
 @click.argument("text", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.option("--jsonl", is_flag=True, help='Batch: read {"id", "text"} lines on stdin, write one JSON line each.')
+@click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read the description from this file (TEXT of - reads it from stdin).")
 @click.pass_context
-def classify(ctx, text, as_json, jsonl) -> None:
-    """The prospect's journey stage for TEXT, with confidence, probabilities and evidence."""
+def classify(ctx, text, as_json, jsonl, file) -> None:
+    """The prospect's journey stage for TEXT (- or --file: several lines), with confidence and evidence."""
     asks = runtime(ctx).local_asks
     if jsonl:
-        if text:
+        if text or file:
             raise Failure("give either TEXT or --jsonl (lines on stdin), not both")
         each_line(lambda items: [{"id": item_id, **result.to_dict()} for (item_id, _), result
                                  in zip(items, asks.classify_many([t for _, t in items]), strict=True)])
         return
+    text = description_text(text, file)
     if not text or not text.strip():
         raise Failure('describe the prospect, e.g. journeybot classify "legal is redlining our MSA"')
     try:
@@ -119,7 +133,41 @@ def classifier_correct(ctx, text: str, stage: str) -> None:
         correction = runtime(ctx).local_asks.correct(text, stage, CLI)
     except EmptyQuery as exc:
         raise Failure(str(exc)) from exc
-    click.echo(f"Correction #{correction} stored; `journeybot classifier retrain` (or the next start) learns from it.")
+    click.echo(f"Correction #{correction} stored. {LEARNS}")
+
+
+@classifier.command("corrections")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+def classifier_corrections(ctx, as_json: bool) -> None:
+    """The stored stage corrections the classifier learns from."""
+    rows = runtime(ctx).local_asks.corrections()
+    if as_json:
+        click.echo(json.dumps([{"id": c.id, "stage": c.stage, "predicted": c.predicted_stage, "source": c.source,
+                                "user": c.user_id, "created_at": c.created_at.isoformat(), "text": c.text}
+                               for c in rows], ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No stored corrections: the classifier runs on its shipped training data alone.")
+        return
+    for c in rows:
+        text = " ".join(c.text.split())
+        click.echo(f"#{c.id:<5} {c.predicted_stage or '?':>13} → {c.stage:<13} {c.created_at:%Y-%m-%d} "
+                   f"{c.source:<8} {text[:70] + ('…' if len(text) > 70 else '')}")
+    click.echo(f"{len(rows)} correction{'s' if len(rows) != 1 else ''}; `journeybot classifier forget ID` "
+               "takes one back.")
+
+
+@classifier.command("forget")
+@click.argument("correction_id", type=int, metavar="ID")
+@click.pass_context
+def classifier_forget(ctx, correction_id: int) -> None:
+    """Take back the stored correction ID (see `journeybot classifier corrections`)."""
+    forgotten = runtime(ctx).local_asks.forget_correction(correction_id)
+    if forgotten is None:
+        raise Failure(f"there is no correction #{correction_id}; `journeybot classifier corrections` lists them")
+    click.echo(f"Correction #{correction_id} ({forgotten.stage}) forgotten. The classifier drops it the next time "
+               "journeybot starts, or now with `journeybot classifier retrain`.")
 
 
 @classifier.command("retrain")

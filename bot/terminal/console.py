@@ -4,13 +4,15 @@ the answer; the use cases log the asks and store the corrections, as for Slack."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import select
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from bot.app.asks import PAGE, Asks, Origin
 from bot.app.content.commands import ContentCommands
 from bot.app.text import plain
-from bot.app.wording import EXAMPLE
+from bot.app.wording import EXAMPLE, LEARNS
 from bot.terminal.render import render_recommendation
 from content_library.vocabulary import UnknownName, parse_stage
 from recommender.query import EmptyQuery
@@ -22,7 +24,8 @@ Commands:
   :stage NAME    the stage is NAME: re-rank the last answer (and teach the classifier)
   /content …     manage the library, as in Slack (/content help lists the commands)
   :help          this help
-  :quit          leave (quit, exit and Ctrl-D work too)"""
+  :quit          leave (quit, exit and Ctrl-D work too)
+Call notes pasted in one go, several lines, are read as one description."""
 # Bare "quit" and "exit" too: typed out of habit, and as a description they would say nothing.
 QUIT = (":quit", ":q", ":exit", "quit", "exit", "выход", "退出")
 ORIGIN = Origin("console")
@@ -81,12 +84,55 @@ class Console:
             return
         rec, stored = self.asks.choose_stage(self.query_id, stage, ORIGIN)
         if stored:
-            self.echo(f"Noted: this is {stage}. The classifier learns from it at its next retrain.")
+            self.echo(f"Noted: this is {stage}. {LEARNS}")
         self.query_id, self.stage, self.offset = rec.query_id, stage, 0
         self.show(rec)
 
     def show(self, rec) -> None:
         self.echo(render_recommendation(rec, self.framework, offset=self.offset, pick=":stage NAME") + "\n")
+
+
+# Lines that arrive within this many seconds of each other came in one paste, not typed one by one.
+PASTE_GAP = 0.05
+
+
+def pasted_entries(fd: int, gap: float = PASTE_GAP) -> Iterator[str]:
+    """What a person enters at a terminal, one entry at a time: a typed line, or everything pasted in
+    one go (call notes copied from the CRM, several lines) as one entry. Read from the descriptor
+    itself, unbuffered, so that a pause in the input can tell the two apart."""
+    pending = b""
+    while True:
+        chunk = _read(fd)
+        if not chunk:
+            if pending.strip():
+                yield pending.decode("utf-8", "replace")
+            return
+        pending += chunk
+        # More arriving at once is the rest of a paste (a terminal hands it over line by line).
+        while select.select([fd], [], [], gap)[0]:
+            more = _read(fd)
+            if not more:
+                break
+            pending += more
+        if pending.endswith(b"\n"):
+            yield pending.decode("utf-8", "replace")
+            pending = b""
+
+
+def _read(fd: int) -> bytes:
+    """What the terminal has for us; nothing once it is gone (a closed terminal reads as EIO)."""
+    try:
+        return os.read(fd, 65536)
+    except OSError:
+        return b""
+
+
+def _entries(stdin: TextIO, interactive: bool) -> Iterator[str]:
+    """A terminal's entries (pastes kept whole); from a pipe or file, one line each."""
+    if interactive:
+        yield from pasted_entries(stdin.fileno())
+    else:
+        yield from iter(stdin.readline, "")
 
 
 def run_console(asks: Asks, content: ContentCommands, framework: str, stdin: TextIO, echo: Callable[..., None]) -> None:
@@ -95,16 +141,16 @@ def run_console(asks: Asks, content: ContentCommands, framework: str, stdin: Tex
     echo("journeybot console — loading the model and the library…")
     echo(f"{asks.library_size} assets in the library. Type :help for help, :quit to leave.\n")
     console = Console(asks, content, framework, echo)
-    while True:
+    if interactive:
+        echo("prospect> ", nl=False)
+    for entry in _entries(stdin, interactive):
+        lines = [line.strip() for line in entry.splitlines() if line.strip()]
+        if lines and len(lines) == 1 and lines[0].lower() in QUIT:
+            break
+        if len(lines) == 1:
+            console.handle(lines[0])
+        elif lines:  # a paste: one description, its lines kept (the latest event may be the last line)
+            console.ask("\n".join(lines))
         if interactive:
             echo("prospect> ", nl=False)
-        line = stdin.readline()
-        if not line:
-            break
-        line = line.strip()
-        if not line:
-            continue
-        if line.lower() in QUIT:
-            break
-        console.handle(line)
     echo("Bye.")

@@ -166,6 +166,29 @@ def library_list(ctx, stage, content_type, lang, tag, include_archived, as_json)
         click.echo(f"{a.id:>5}  {a.content_type:<18} {','.join(a.stages):<24} {a.language:<5} {a.title}{flag}")
 
 
+@library.command("search")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--k", "k", default=10, show_default=True, type=click.IntRange(1, 50), help="How many at most.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+def library_search(ctx, words: tuple[str, ...], k: int, as_json: bool) -> None:
+    """The assets that best match WORDS, whatever their stage (as `/content search` in Slack)."""
+    text = " ".join(words).strip()
+    if not text:
+        raise Failure('give some words to search for, e.g. journeybot library search "ROI calculator"')
+    items = runtime(ctx).recommender.search(text, k=k)
+    if as_json:
+        click.echo(json.dumps([i.to_dict() for i in items], ensure_ascii=False, indent=2))
+        return
+    if not items:
+        click.echo("The library is empty. `journeybot library seed` loads the sample library.")
+        return
+    for i in items:
+        a = i.asset
+        click.echo(f"{a.id:>5}  {a.content_type:<18} {','.join(a.stages):<24} {a.language:<5} {a.title}")
+        click.echo(f"       {a.url} — {i.why}")
+
+
 @library.group("types", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context

@@ -3,11 +3,14 @@ context, and reading stage, type and language options."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
 from bot.app.runtime import Runtime
 from content_library import content_types
-from content_library.languages import language_code
+from content_library.languages import is_language_code, language_code
 from content_library.vocabulary import UnknownName, parse_content_type, parse_stage
 
 
@@ -46,4 +49,28 @@ def type_option(value: str | None, ctx: click.Context) -> str | None:
 
 
 def language_option(value: str | None) -> str | None:
-    return language_code(value) if value else None
+    """A --lang option as a code: "English" → "en", "繁體中文" → "zh-hant"; a name journeybot cannot read
+    as a language ("klingon") is a user error, not a filter that silently matches nothing."""
+    if not value:
+        return None
+    code = language_code(value)
+    if not code or not is_language_code(code):
+        raise Failure(f"--lang: {value!r} is not a language code or name journeybot knows; use a code such as "
+                      "en, de, zh, zh-hant, ru, ja or a name such as English, Deutsch, 中文")
+    return code
+
+
+def description_text(text: str | None, file: Path | None) -> str | None:
+    """The description from TEXT, from `-` (stdin: pasted call notes, a pipe) or from --file."""
+    if file is not None:
+        if text:
+            raise Failure("give either TEXT or --file, not both")
+        try:
+            return file.read_text("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise Failure(f"{file} is not UTF-8 text; save it as UTF-8 and try again") from exc
+        except OSError as exc:
+            raise Failure(f"cannot read {file}: {exc.strerror or exc}") from exc
+    if text == "-":
+        return sys.stdin.read()
+    return text

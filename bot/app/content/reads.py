@@ -58,7 +58,7 @@ def show(lib, call) -> Reply:
     text: Rich = [f"#{a.id} ", strong(Link(a.url, a.title))]
     if a.archived:
         text += [" ", Em("(archived)")]
-    text += [f"\n{describe(a)}",
+    text += [f"\n{describe(a, with_tags=False)}",  # the tags have their own line below
              f"\nTags: {', '.join(a.tags) or '—'} · owner: {a.owner or '—'} · last reviewed: {reviewed}"]
     if a.description:
         text.append("\n" + shorten(a.description, 1500))

@@ -20,9 +20,10 @@ OPTION_FIELDS = {"title": "title", "url": "url", "stage": "stages", "type": "con
                  "lang": "language", "desc": "description"}
 
 
-def describe(asset: Asset) -> str:
+def describe(asset: Asset, with_tags: bool = True) -> str:
+    """“Case study · consideration · en · tags a, b”: one line of what an asset is."""
     stages = ", ".join(CANONICAL[s].label.lower() for s in asset.stages)
-    tags = f" · tags {', '.join(asset.tags)}" if asset.tags else ""
+    tags = f" · tags {', '.join(asset.tags)}" if asset.tags and with_tags else ""
     return f"{type_label(asset.content_type)} · {stages} · {asset.language}{tags}"
 
 
