@@ -85,7 +85,7 @@ INTENTS: tuple[Intent, ...] = (
     # -- retention --------------------------------------------------------------------------------
     Intent("support problem", "retention", ("knowledge_base", "faq"), (
         "outage", "bug*", "error*", "ticket*", "not working", "broken", "crash*", "keeps failing", "宕机", "故障",
-        "报错", "工单", "出错", "收不到", "打不开", "登不上", "闪退", "сбой*", "ошибк*", "не работает", "тикет*", "störung*", "ausfall", "fehler*",
+        "报错", "工单", "出错", "收不到", "打不开", "登不上", "闪退", "сбой*", "ошибк*", "не работает", "тикет*", "störung*", "fehler*",
         "caída", "panne*", "erreur*", "障害", "エラー", "不具合", "hasn't updated", "not syncing", "out of sync",
         "stopped syncing", " ausfall*", " ausfäll*", "stillstand", "läuft nicht", "geht nicht", "不同步", "没同步", "同步失败", "一直显示", "synchronisiert nicht",
         "не синхронизир*", "掉线", "断了", "never show up", "don't show up", "not showing", "missing",

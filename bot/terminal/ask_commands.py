@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import click
 
 from bot.app.asks import Origin
+from bot.app.text import shorten
 from bot.app.wording import EMPTY_LIBRARY, EXAMPLE, LEARNS, NO_SIGNAL, evidence_sentence, format_confidence
 from bot.terminal.jsonl import each_line
 from bot.terminal.options import (
     Failure,
+    description_file_option,
     description_text,
     language_option,
     runtime,
@@ -35,8 +36,7 @@ CLI = Origin("cli")
 @click.option("--tag", "tags", multiple=True, help="Only assets with this tag (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--jsonl", is_flag=True, help='Batch: read {"id", "text"} lines on stdin, write one JSON line each.')
-@click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Read the description from this file (TEXT of - reads it from stdin).")
+@description_file_option
 @click.pass_context
 def recommend(ctx, text, k, stage, content_type, lang, tags, as_json, jsonl, file) -> None:
     """Recommend assets for a prospect described in TEXT (- or --file: call notes of several lines)."""
@@ -73,8 +73,7 @@ def recommend(ctx, text, k, stage, content_type, lang, tags, as_json, jsonl, fil
 @click.argument("text", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.option("--jsonl", is_flag=True, help='Batch: read {"id", "text"} lines on stdin, write one JSON line each.')
-@click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Read the description from this file (TEXT of - reads it from stdin).")
+@description_file_option
 @click.pass_context
 def classify(ctx, text, as_json, jsonl, file) -> None:
     """The prospect's journey stage for TEXT (- or --file: several lines), with confidence and evidence."""
@@ -151,9 +150,8 @@ def classifier_corrections(ctx, as_json: bool) -> None:
         click.echo("No stored corrections: the classifier runs on its shipped training data alone.")
         return
     for c in rows:
-        text = " ".join(c.text.split())
         click.echo(f"#{c.id:<5} {c.predicted_stage or '?':>13} → {c.stage:<13} {c.created_at:%Y-%m-%d} "
-                   f"{c.source:<8} {text[:70] + ('…' if len(text) > 70 else '')}")
+                   f"{c.source:<8} {shorten(c.text, 71)}")
     click.echo(f"{len(rows)} correction{'s' if len(rows) != 1 else ''}; `journeybot classifier forget ID` "
                "takes one back.")
 

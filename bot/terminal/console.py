@@ -145,9 +145,9 @@ def run_console(asks: Asks, content: ContentCommands, framework: str, stdin: Tex
         echo("prospect> ", nl=False)
     for entry in _entries(stdin, interactive):
         lines = [line.strip() for line in entry.splitlines() if line.strip()]
-        if lines and len(lines) == 1 and lines[0].lower() in QUIT:
-            break
         if len(lines) == 1:
+            if lines[0].lower() in QUIT:
+                break
             console.handle(lines[0])
         elif lines:  # a paste: one description, its lines kept (the latest event may be the last line)
             console.ask("\n".join(lines))

@@ -162,8 +162,12 @@ def library_list(ctx, stage, content_type, lang, tag, include_archived, as_json)
         click.echo("No assets match. `journeybot library seed` loads the sample library.")
         return
     for a in assets:
-        flag = " (archived)" if a.archived else ""
-        click.echo(f"{a.id:>5}  {a.content_type:<18} {','.join(a.stages):<24} {a.language:<5} {a.title}{flag}")
+        click.echo(_asset_line(a) + (" (archived)" if a.archived else ""))
+
+
+def _asset_line(a) -> str:
+    """One asset (a row or an AssetView) as a line of `library list` and `library search`."""
+    return f"{a.id:>5}  {a.content_type:<18} {','.join(a.stages):<24} {a.language:<5} {a.title}"
 
 
 @library.command("search")
@@ -184,9 +188,8 @@ def library_search(ctx, words: tuple[str, ...], k: int, as_json: bool) -> None:
         click.echo("The library is empty. `journeybot library seed` loads the sample library.")
         return
     for i in items:
-        a = i.asset
-        click.echo(f"{a.id:>5}  {a.content_type:<18} {','.join(a.stages):<24} {a.language:<5} {a.title}")
-        click.echo(f"       {a.url} — {i.why}")
+        click.echo(_asset_line(i.asset))
+        click.echo(f"       {i.asset.url} — {i.why}")
 
 
 @library.group("types", invoke_without_command=True)

@@ -60,6 +60,12 @@ def language_option(value: str | None) -> str | None:
     return code
 
 
+# --file for `recommend` and `classify`: a description of several lines (call notes) from a file.
+description_file_option = click.option(
+    "--file", "file", type=click.Path(dir_okay=False, path_type=Path),
+    help="Read the description from this file (TEXT of - reads it from stdin).")
+
+
 def description_text(text: str | None, file: Path | None) -> str | None:
     """The description from TEXT, from `-` (stdin: pasted call notes, a pipe) or from --file."""
     if file is not None:
