@@ -412,8 +412,8 @@ def elsewhere(folded: str, end: int, start: int | None = None) -> bool:
 def _a_not_a(folded: str, at: int, negator: str) -> bool:
     """Whether the 不 or 没 at `at` asks a question rather than negates: 能不能 (can or can't),
     要不要, 是不是, 有没有 — the same character on both sides ("客户问能不能先试用" asks for a trial)."""
-    after = at + len(negator)
-    return (negator in ("不", "没") and at > 0 and after < len(folded)
+    after = at + 1  # 有没有: the character after 没, whether the match was 没 or 没有
+    return (negator[0] in ("不", "没") and at > 0 and after < len(folded)
             and is_han(folded[at - 1]) and folded[at - 1] == folded[after])
 
 

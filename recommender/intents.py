@@ -90,13 +90,21 @@ INTENTS: tuple[Intent, ...] = (
         "stopped syncing", " ausfall*", " ausfäll*", "stillstand", "läuft nicht", "geht nicht", "不同步", "没同步", "同步失败", "一直显示", "synchronisiert nicht",
         "не синхронизир*", "掉线", "断了", "never show up", "don't show up", "not showing", "missing",
         "disappeared", "verschwunden", "durchgerutscht", "пропал*", "不见了", "escalat*", "eskalation*", "宕了",
-        "挂了", "崩了", "went down", "was down", "go down", "goes down", "gone down", "went offline", "down for", "helpdesk", "help desk", "fehlermeldung*")),
+        "挂了", "崩了", "rejected", "bounced", "被退回", "被退", "被拒", "退回来", "abgelehnt", "zurückgewiesen",
+        "отклоня*", "отклонен*", "rechazad*", "rejeté*", "rejeitad*", "差し戻", "went down", "was down", "go down", "goes down", "gone down", "went offline", "down for", "helpdesk", "help desk", "fehlermeldung*")),
     Intent("new users", "retention", ("onboarding_guide", "training"), (
         "onboard*", "new hires", "new users", "new team", "new staff", "new site", "set up", "setup", "get started",
         "rollout", "roll out", "go-live", "kickoff", "kick-off", "implementation plan", "上线", "启动会",
         "einführung", "新员工", "新同事", "新团队", "开通", "новых сотрудник*",
         "новых пользовател*", "настро*", "neue mitarbeiter*", "einarbeitung", "neue standort*", "nuevos usuarios",
-        "nouveaux utilisateurs", "novos usuários", "新入社員", "新しい拠点")),
+        "nouveaux utilisateurs", "novos usuários", "新入社員", "新しい拠点",
+        # A new owner of the account who does not know the tool (the champion left).
+        "new admin*", "new owner", "champion left", "doesn't know the platform",
+        "doesn't know the tool", "don't know the platform", "doesn't really know", "neue* admin*", "neue* ansprechpartner*",
+        "kennt das tool nicht", "kennt die plattform nicht", "接手", "新负责人", "新的负责人", "新来的",
+        "不熟悉", "новый админ*", "новая админ*", "новый ответственн*", "не знает систем*", "nuevo responsable",
+        "nueva responsable", "nouveau responsable", "nouvelle responsable", "novo responsável", "nova responsável",
+        "後任", "引き継")),
     Intent("training", "retention", ("training",), (
         "training", "certif*", "academy", "培训", "обуч*", "schulung*", "capacitación", "formación", "formation",
         "treinamento", "研修", "トレーニング")),
@@ -118,6 +126,11 @@ INTENTS: tuple[Intent, ...] = (
         "расширени*", "weitere lizenzen", "zusätzliche lizenzen", "andere abteilung*", "weitere abteilung*",
         "otro departamento", "más licencias", "autre service", "autre département", "licences supplémentaires",
         "outro departamento", "mais licenças", "他部署", "別の部署", "追加ライセンス", "横展開")),
+    Intent("updates", "retention", ("newsletter",), (
+        "newsletter", "subscribe to", "sign up for updates", "product update*", "release notes", "what's new",
+        "stay up to date", "keep up with", "订阅", "訂閱", "通讯", "简报", "更新通知", "第一时间知道", "рассылк*",
+        "подписаться", "abonnier*", "auf dem laufenden", "boletín", "suscrib*", "lettre d'information", "s'abonner",
+        "boletim", "assinar", "メルマガ", "ニュースレター", "最新情報")),
     Intent("adoption", "retention", ("training", "onboarding_guide"), (
         "adoption", "usage dropped", "usage is down", "logins", "not using", "stopped using", "使用率", "活跃度",
         "不用了", "не пользуются", "перестали пользоваться", "nutzung", "uso ha caído", "n'utilisent plus",
@@ -137,6 +150,10 @@ INTENTS: tuple[Intent, ...] = (
         "try out", "sandbox", "eigenen daten", "eigenen verträge*", "selbst testen", "selbst ausprobieren",
         "ausprobieren", "testen", "auf herz und nieren", "试用", "自己试", "亲自试", "用自己的", "試用", "попробова*",
         "протестир*", "на своих данных", "probar", "essayer", "testar", "試して", "試用")),
+    Intent("assessment", "decision", ("consultation",), (
+        "assessment", "readiness", "consultation", "scoping", "workshop", "现状评估", "评估一下", "诊断", "咨询",
+        "beratung*", "bestandsaufnahme", "консультац*", "аудит*", "diagnóstico", "evaluación", "diagnostic",
+        "consultoria", "アセスメント", "診断")),
     Intent("price", "decision", ("pricing",), (
         "how much", "cost", "costs", "price*", "pricing", "paketpreise", "preise", "kosten", "多少钱", "价格",
         "angebot", "preisseite", "quote",
@@ -157,7 +174,8 @@ INTENTS: tuple[Intent, ...] = (
     Intent("independent opinion", "consideration", ("review",), (
         "independent", "ratings", "third-party", "third party", "analyst*", "unabhängig*", "bewertungen",
         "第三方", "评测", "评分", "независим*", "рейтинг*", "отзывы", "reseñas", "avis clients", "avaliações",
-        "第三者", "評判")),
+        "第三者", "評判", "口碑", "别人的评价", "用户评价", "客户评价", "what others say", "word of mouth",
+        "peer review*", "was andere sagen", "что говорят", "lo que dicen", "ce qu'en disent", "o que dizem")),
     Intent("compare", "consideration", ("comparison_guide",), (
         "compar*", "vs", "versus", "alternative*", "differen*", "对比", "比较", "区别", "сравн*", "отлич*",
         "vergleich*", "unterschied*", "比較", "違い")),
@@ -184,7 +202,8 @@ LABELS: dict[str, str] = {
     "community": "the user community", "advisory": "a customer advisory board or beta",
     "perks": "loyalty perks", "support problem": "help with a support problem", "new users": "setting up new users",
     "training": "training", "export": "exporting their data", "renewal": "a renewal, price or contract question",
-    "adoption": "getting people to use it", "expand": "rolling it out to more teams", "security review": "a security or data-protection review",
+    "adoption": "getting people to use it", "updates": "news and product updates",
+    "assessment": "an assessment or consultation", "expand": "rolling it out to more teams", "security review": "a security or data-protection review",
     "business case": "a business case or the paperwork", "try it": "trying it on their own data",
     "price": "the price", "discount": "a discount or offer", "see it live": "a live demo",
     "look around alone": "seeing the product on their own", "independent opinion": "independent reviews",

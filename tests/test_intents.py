@@ -48,6 +48,12 @@ ALL = {"awareness", "consideration", "decision", "retention", "advocacy"}
     ("Die Kundin möchte uns einem Partner empfehlen", "referral_program"),
     ("their finance department wants in too, maybe 40 more seats", "case_study"),
     ("客户的采购部门也想用,问能不能加购账号", "pricing"),
+    ("their champion left, the new finance manager doesn't really know the platform", "onboarding_guide"),
+    ("老客户问能不能订阅我们的产品更新", "newsletter"),
+    ("Kunde meldet, dass das Portal seine Rechnungen zurückgewiesen hat", "knowledge_base"),
+    ("before sign-off they want a readiness assessment of their current process", "consultation"),
+    ("老板比较相信口碑,不太信厂商自己说的", "review"),
+    ("客户愿意推荐同行,顺便问有没有什么奖励", "loyalty_program"),  # 有没有 asks; it does not negate
 ])
 def test_behaviour_names_the_content_that_serves_it(text, content_type):
     assert content_type in implied_content_types(text, ALL)
@@ -56,6 +62,7 @@ def test_behaviour_names_the_content_that_serves_it(text, content_type):
 def test_only_the_likely_stages_intents_count_and_negation_cancels():
     assert "event" not in implied_content_types("she wants to speak at the user conference", {"decision"})
     assert "knowledge_base" not in implied_content_types("no outage since the upgrade", {"retention"})
+    assert "loyalty_program" not in implied_content_types("他们还没有什么奖励", {"advocacy"})
 
 
 def test_every_intent_names_known_content_types_and_stages():
