@@ -33,6 +33,13 @@ _SHOWN_SHARE = 0.4
 _SHARE_FROM = 10  # documents: in a library of three, every word is in a third of it
 
 
+def _script_of(tokens: list[str]) -> str:
+    """A document's script where its language is not given: Han, Cyrillic or Latin, the commonest."""
+    counts = Counter("han" if is_han(t[0]) else "cyrillic" if "а" <= t[0] <= "я" or t[0] == "ё" else "latin"
+                     for t in tokens)
+    return counts.most_common(1)[0][0] if counts else "latin"
+
+
 @functools.lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
     if word.isdigit():
@@ -64,19 +71,20 @@ class BM25Index:
         self.k1, self.b = k1, b
         self.ids: np.ndarray = np.zeros(0, dtype=np.int64)
         self._vocab: dict[str, int] = {}  # only grows: a term whose documents left matches nothing
-        # id -> (term columns, term counts, length in tokens, the set of tokens)
-        self._docs: dict[int, tuple[np.ndarray, np.ndarray, int, frozenset[str]]] = {}
+        # id -> (term columns, term counts, length in tokens, the set of tokens, its language)
+        self._docs: dict[int, tuple[np.ndarray, np.ndarray, int, frozenset[str], str]] = {}
         self._matrix = sparse.csc_matrix((0, 0), dtype=np.float32)
         self._tokens: list[frozenset[str]] = []
         self._share = np.zeros(0, dtype=np.float32)
 
-    def build(self, ids: list[int], texts: list[str]) -> None:
+    def build(self, ids: list[int], texts: list[str], languages: dict[int, str] | None = None) -> None:
         self._vocab, self._docs = {}, {}
-        self.update(dict(zip(ids, texts, strict=True)))
+        self.update(dict(zip(ids, texts, strict=True)), languages=languages)
 
-    def update(self, texts: dict[int, str], removed=()) -> None:
-        """Add or replace the documents in `texts`, drop those in `removed`: only these are
-        tokenised again; the weights (which depend on every document) are recomputed in bulk."""
+    def update(self, texts: dict[int, str], removed=(), languages: dict[int, str] | None = None) -> None:
+        """Add or replace the documents in `texts` (each in its language, `languages`: id -> code;
+        the script of its words where not given), drop those in `removed`: only these are tokenised
+        again; the weights (which depend on every document) are recomputed in bulk."""
         for asset_id in removed:
             self._docs.pop(asset_id, None)
         for asset_id, text in texts.items():
@@ -84,8 +92,9 @@ class BM25Index:
             counts = Counter(tokens)
             columns = np.fromiter((self._vocab.setdefault(t, len(self._vocab)) for t in counts), dtype=np.int64,
                                   count=len(counts))
+            language = (languages or {}).get(asset_id) or _script_of(tokens)
             self._docs[asset_id] = (columns, np.fromiter(counts.values(), dtype=np.float32, count=len(counts)),
-                                    len(tokens), frozenset(counts))
+                                    len(tokens), frozenset(counts), language)
         self._assemble()
 
     def _assemble(self) -> None:
@@ -103,8 +112,18 @@ class BM25Index:
         cols = np.concatenate([d[0] for d in docs])
         tf = np.concatenate([d[1] for d in docs])
         df = np.bincount(cols, minlength=len(self._vocab)).astype(np.float32)
-        self._share = df / n  # of each term's documents, for the *why* (matched_terms)
-        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        # A term is rare or common among the documents of the languages it is written in: in a
+        # library that is one-seventh Chinese, 客户 in most Chinese assets is a common word, not a rare
+        # one that lifts every Chinese asset above the English page that answers a Chinese ask ("SAP",
+        # in English and German assets, is counted among both).
+        names = sorted({d[4] for d in docs})
+        language = np.array([names.index(d[4]) for d in docs], dtype=np.int64)
+        written_in = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), (cols, language[rows])),
+                                       shape=(len(self._vocab), len(names)))
+        written_in.data[:] = 1.0  # duplicates summed: a term is in a language or not
+        among = np.maximum(written_in @ np.bincount(language, minlength=len(names)).astype(np.float32), 1.0)
+        self._share = df / among  # of each term's documents, for the *why* (matched_terms)
+        idf = np.log(1.0 + (among - df + 0.5) / (df + 0.5))
         norm = self.k1 * (1 - self.b + self.b * lengths[rows] / avg)
         weights = idf[cols] * tf * (self.k1 + 1) / (tf + norm)
         self._matrix = sparse.csc_matrix((weights, (rows, cols)), shape=(n, len(self._vocab)), dtype=np.float32)

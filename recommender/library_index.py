@@ -102,7 +102,7 @@ class LibraryIndex:
             # was, and the next sync re-reads the same rows (an index already up to date embeds nothing).
             report = self.vectors.sync(documents)
             self.titles.sync(titles)
-            self.lexical.update(texts, removed=gone)
+            self.lexical.update(texts, removed=gone, languages={i: views[i].base_language for i in texts})
             cues = {i: c for i, c in self._cues.items() if i in views}
             cues.update((a.id, asset_cues(views[a.id])) for a in rows)
             intents = {i: n for i, n in self._intents.items() if i in views}
