@@ -59,7 +59,9 @@ class BlindLibrary:
 
 
 BLIND_LIBRARIES = (
-    BlindLibrary("Blind library, round 10: Rostaline (clinical workforce scheduling), asks in en / de / zh",
+    BlindLibrary("Blind library, round 11: RateHarbor (hotel revenue management), asks in en / de / zh",
+                 "rateharbor", "https://rateharbor.example/"),
+    BlindLibrary("Round 10's library: Rostaline (clinical workforce scheduling), read at the start and end of round 9",
                  "rostaline", "https://rostaline.example/"),
     BlindLibrary("Round 9's library: Vatora (indirect tax and e-invoicing software), read at the end of round 8",
                  "vatora", "https://vatora.example/"),
