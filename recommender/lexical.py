@@ -33,10 +33,13 @@ _SHOWN_SHARE = 0.4
 _SHARE_FROM = 10  # documents: in a library of three, every word is in a third of it
 
 
+def _is_cyrillic(ch: str) -> bool:
+    return "а" <= ch <= "я" or ch == "ё"
+
+
 def _script_of(tokens: list[str]) -> str:
     """A document's script where its language is not given: Han, Cyrillic or Latin, the commonest."""
-    counts = Counter("han" if is_han(t[0]) else "cyrillic" if "а" <= t[0] <= "я" or t[0] == "ё" else "latin"
-                     for t in tokens)
+    counts = Counter("han" if is_han(t[0]) else "cyrillic" if _is_cyrillic(t[0]) else "latin" for t in tokens)
     return counts.most_common(1)[0][0] if counts else "latin"
 
 
@@ -44,7 +47,7 @@ def _script_of(tokens: list[str]) -> str:
 def _stem(word: str) -> str:
     if word.isdigit():
         return word
-    if "а" <= word[0] <= "я" or word[0] == "ё":
+    if _is_cyrillic(word[0]):
         return word[:6] if len(word) > 6 else word
     for suffix in _EN_SUFFIXES:
         if len(word) - len(suffix) >= 3 and word.endswith(suffix):
@@ -116,8 +119,7 @@ class BM25Index:
         # library that is one-seventh Chinese, 客户 in most Chinese assets is a common word, not a rare
         # one that lifts every Chinese asset above the English page that answers a Chinese ask ("SAP",
         # in English and German assets, is counted among both).
-        names = sorted({d[4] for d in docs})
-        language = np.array([names.index(d[4]) for d in docs], dtype=np.int64)
+        names, language = np.unique([d[4] for d in docs], return_inverse=True)
         written_in = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), (cols, language[rows])),
                                        shape=(len(self._vocab), len(names)))
         written_in.data[:] = 1.0  # duplicates summed: a term is in a language or not
